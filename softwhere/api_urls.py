@@ -1,0 +1,11 @@
+"""One router for the whole REST API; each app registers its viewsets in api/urls.py."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("softwhere.accounts.api.urls")),
+    path("", include("softwhere.customers.api.urls")),
+    path("", include("softwhere.inventory.api.urls")),
+    path("", include("softwhere.catalogue.api.urls")),
+    path("", include("softwhere.tickets.api.urls")),
+]

@@ -1,0 +1,46 @@
+"""Shared fixtures: one client company with a site, a partner with its own client, and a user per role."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from softwhere.accounts.choices import Role
+from softwhere.core import testing as t
+from softwhere.customers.choices import OrganisationKind
+
+
+@pytest.fixture
+def world(db: None) -> SimpleNamespace:
+    operator = t.make_organisation("SoftWhere", kind=OrganisationKind.OPERATOR)
+    partner = t.make_organisation("Intégrateur Sud", kind=OrganisationKind.PARTNER)
+    acme = t.make_organisation("ACME Industries")
+    partner_client = t.make_organisation("Boulangerie Martin", partner=partner)
+    other = t.make_organisation("Autre Société")
+    acme_site = t.make_site(acme, "Siège ACME")
+    acme_access = t.make_access(acme_site)
+    acme_ont = t.make_equipment(acme_site, service=acme_access)
+    partner_site = t.make_site(partner_client, "Boutique")
+    other_site = t.make_site(other, "Entrepôt")
+    return SimpleNamespace(
+        operator=operator,
+        partner=partner,
+        acme=acme,
+        partner_client=partner_client,
+        other=other,
+        acme_site=acme_site,
+        acme_access=acme_access,
+        acme_ont=acme_ont,
+        acme_contact=t.make_contact(acme, site=acme_site),
+        partner_site=partner_site,
+        other_site=other_site,
+        n1=t.make_user(Role.N1, operator, "n1"),
+        n2=t.make_user(Role.N2, operator, "n2"),
+        supervisor=t.make_user(Role.SUPERVISOR, operator, "superviseur"),
+        adv=t.make_user(Role.ADV, operator, "adv"),
+        admin=t.make_user(Role.ADMIN, operator, "admin"),
+        partner_user=t.make_user(Role.PARTNER, partner, "partenaire"),
+        client_user=t.make_user(Role.CLIENT, acme, "client"),
+        other_client_user=t.make_user(Role.CLIENT, other, "autreclient"),
+    )
