@@ -37,7 +37,8 @@ def domain_of(case_id: str) -> str:
 
 
 def main(path: str) -> None:
-    lines = [ln.replace("\u2003", " ").rstrip() for ln in open(path, encoding="utf-8")]
+    with open(path, encoding="utf-8") as fh:
+        lines = [ln.replace("\u2003", " ").rstrip() for ln in fh]
     ids: dict[int, str] = {}
     for ln in lines:
         m = GLOSSARY.match(ln.strip())

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from softwhere.core.models import TimeStampedModel
-from softwhere.core.scoping import scoped_manager
+from softwhere.core.scoping import OrganisationQuerySet, OwnedByOrganisationQuerySet
 from softwhere.core.validators import (
     normalize_address_line,
     normalize_city,
@@ -73,7 +73,7 @@ class Organisation(TimeStampedModel, PostalAddress):
     )
     is_active = models.BooleanField("active", default=True)
 
-    objects = scoped_manager("")
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "organisation"
@@ -115,7 +115,7 @@ class Site(TimeStampedModel, PostalAddress):
     )
     access_notes = models.TextField("consignes d'accès", blank=True)
 
-    objects = scoped_manager("organisation")
+    objects = OwnedByOrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "site"
@@ -188,7 +188,7 @@ class Contact(TimeStampedModel):
         "canal préféré", max_length=10, choices=PreferredChannel.choices, default=PreferredChannel.MAIL
     )
 
-    objects = scoped_manager("organisation")
+    objects = OwnedByOrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "contact"

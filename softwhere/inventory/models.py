@@ -13,7 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from softwhere.core.models import TimeStampedModel
-from softwhere.core.scoping import scoped_manager
+from softwhere.core.scoping import OfVoiceServiceQuerySet, OnSiteQuerySet
 from softwhere.core.validators import normalize_iccid, normalize_mac, normalize_mobile, normalize_phone
 
 from .choices import (
@@ -51,7 +51,7 @@ class Service(TimeStampedModel):
         validators=[MinValueValidator(0)],
     )
 
-    objects = scoped_manager("site__organisation")
+    objects = OnSiteQuerySet.as_manager()
 
     class Meta:
         verbose_name = "service"
@@ -139,7 +139,7 @@ class NumberRange(models.Model):
     first_number = models.CharField("premier numéro", max_length=20)
     last_number = models.CharField("dernier numéro", max_length=20)
 
-    objects = scoped_manager("voice_service__site__organisation")
+    objects = OfVoiceServiceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "plage de numéros"
@@ -222,7 +222,7 @@ class Equipment(TimeStampedModel):
     warranty_end = models.DateField("fin de garantie", null=True, blank=True)
     hostname = models.CharField("nom d'hôte", max_length=100, blank=True)
 
-    objects = scoped_manager("site__organisation")
+    objects = OnSiteQuerySet.as_manager()
 
     class Meta:
         verbose_name = "équipement"

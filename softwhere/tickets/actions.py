@@ -54,7 +54,10 @@ def next_reference(now: datetime | None = None) -> str:
     return f"{period}{seq.last_value:06d}"
 
 
-def _check_scope(organisation: Organisation, site: Site | None, services: Iterable[Service], equipment: Iterable[Equipment]) -> None:
+def _scope_errors(
+    organisation: Organisation, site: Site | None, services: Iterable[Service], equipment: Iterable[Equipment]
+) -> dict[str, list[str]]:
+    """Site, services and equipment must all belong to the ticket's company (and site, when given)."""
     errors: dict[str, list[str]] = {}
     if site is not None and site.organisation_id != organisation.pk:
         errors["site"] = ["Ce site n'appartient pas à l'entreprise du ticket."]
@@ -64,8 +67,7 @@ def _check_scope(organisation: Organisation, site: Site | None, services: Iterab
     bad_eq = [e for e in equipment if e.site.organisation_id != organisation.pk or (site and e.site_id != site.pk)]
     if bad_eq:
         errors["equipment"] = ["Équipement hors du site / de l'entreprise du ticket : " + ", ".join(map(str, bad_eq))]
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def create_ticket(
@@ -96,9 +98,9 @@ def create_ticket(
         errors["channel"] = ["Canal inconnu."]
     if reporter is not None and reporter.organisation_id != organisation.pk:
         errors["reporter"] = ["Ce contact n'appartient pas à l'entreprise du ticket."]
+    errors.update(_scope_errors(organisation, site, services, equipment))
     if errors:
         raise ValidationError(errors)
-    _check_scope(organisation, site, services, equipment)
     with transaction.atomic():
         ticket = Ticket.objects.create(
             reference=next_reference(),
@@ -327,7 +329,8 @@ def record_led_reading(
     if "device" in led_errors:
         errors["device"] = [led_errors.pop("device")]
     if led_errors:
-        errors["states"] = led_errors
+        # One message per LED; each names its LED (a nested dict would break ValidationError).
+        errors["states"] = list(led_errors.values())
     if equipment is not None and equipment.site.organisation_id != ticket.organisation_id:
         errors["equipment"] = ["Cet équipement n'appartient pas à l'entreprise du ticket."]
     if errors:
@@ -381,10 +384,11 @@ def update_ticket(ticket: Ticket, *, actor: Any, **changes: Any) -> Ticket:
     with transaction.atomic():
         ticket = _lock(ticket)
         if "site" in changes and changes["site"] is not None:
-            _check_scope(ticket.organisation, changes["site"], [], [])
-        if "reporter" in changes and changes["reporter"] is not None:
-            if changes["reporter"].organisation_id != ticket.organisation_id:
-                raise ValidationError({"reporter": ["Ce contact n'appartient pas à l'entreprise du ticket."]})
+            scope_errors = _scope_errors(ticket.organisation, changes["site"], [], [])
+            if scope_errors:
+                raise ValidationError(scope_errors)
+        if changes.get("reporter") is not None and changes["reporter"].organisation_id != ticket.organisation_id:
+            raise ValidationError({"reporter": ["Ce contact n'appartient pas à l'entreprise du ticket."]})
         diff: dict[str, list[Any]] = {}
         for field, value in changes.items():
             old = getattr(ticket, field)
@@ -394,7 +398,7 @@ def update_ticket(ticket: Ticket, *, actor: Any, **changes: Any) -> Ticket:
         if not diff:
             return ticket
         ticket.save(update_fields=[*changes.keys(), "updated_at"])
-        labels = {f: Ticket._meta.get_field(f).verbose_name for f in diff}
+        labels = {f: str(getattr(Ticket._meta.get_field(f), "verbose_name", f)) for f in diff}
         body = "\n".join(f"{labels[f]} : {old or '—'} → {new or '—'}" for f, (old, new) in diff.items())
         _log(ticket, TimelineKind.FIELD_CHANGE, actor, body, {"changes": diff})
         _emit(ticket, "updated", actor, {"fields": list(diff)})

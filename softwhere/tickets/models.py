@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from softwhere.core.scoping import scoped_manager
+from softwhere.core.scoping import OfTicketQuerySet, OwnedByOrganisationQuerySet
 
 from .choices import (
     OPEN_STATUSES,
@@ -91,7 +91,7 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField("clôturé le", null=True, blank=True)
     observation_until = models.DateTimeField("fin d'observation", null=True, blank=True)
 
-    objects = scoped_manager("organisation")
+    objects = OwnedByOrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "ticket"
@@ -131,7 +131,7 @@ class ChecklistItem(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    objects = scoped_manager("ticket__organisation")
+    objects = OfTicketQuerySet.as_manager()
 
     class Meta:
         ordering = ["ticket", "level", "position"]

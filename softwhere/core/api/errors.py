@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from softwhere.tickets.transitions import TicketError, TicketErrorCode
 
 
 def validation_error_detail(exc: DjangoValidationError) -> dict[str, Any]:
+    """Django's ``__all__`` key becomes DRF's ``non_field_errors`` so clients see one convention."""
+    non_field = api_settings.NON_FIELD_ERRORS_KEY
     if hasattr(exc, "error_dict"):
-        return {field: messages for field, messages in exc.message_dict.items()}
-    return {"non_field_errors": exc.messages}
+        return {
+            (non_field if field == NON_FIELD_ERRORS else field): messages
+            for field, messages in exc.message_dict.items()
+        }
+    return {non_field: exc.messages}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
