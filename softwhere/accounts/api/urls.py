@@ -1,5 +1,12 @@
-from rest_framework.routers import DefaultRouter
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-router = DefaultRouter(trailing_slash=True)
+from .views import ApiTokenViewSet, MeView
 
-urlpatterns = router.urls
+router = SimpleRouter(trailing_slash=True)
+router.register("tokens", ApiTokenViewSet, basename="token")
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    *router.urls,
+]

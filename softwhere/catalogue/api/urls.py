@@ -1,5 +1,12 @@
-from rest_framework.routers import DefaultRouter
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-router = DefaultRouter(trailing_slash=True)
+from .views import LedMemosView, ResolutionCaseViewSet
 
-urlpatterns = router.urls
+router = SimpleRouter(trailing_slash=True)
+router.register("catalogue/cases", ResolutionCaseViewSet, basename="case")
+
+urlpatterns = [
+    path("catalogue/leds/", LedMemosView.as_view(), name="catalogue-leds"),
+    *router.urls,
+]

@@ -1,5 +1,10 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
-router = DefaultRouter(trailing_slash=True)
+from .views import ContactViewSet, OrganisationViewSet, SiteViewSet
+
+router = SimpleRouter(trailing_slash=True)
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("sites", SiteViewSet, basename="site")
+router.register("contacts", ContactViewSet, basename="contact")
 
 urlpatterns = router.urls

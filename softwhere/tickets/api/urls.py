@@ -1,5 +1,8 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
-router = DefaultRouter(trailing_slash=True)
+from .views import TicketViewSet
+
+router = SimpleRouter(trailing_slash=True)
+router.register("tickets", TicketViewSet, basename="ticket")
 
 urlpatterns = router.urls
