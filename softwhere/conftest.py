@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from types import SimpleNamespace
 from typing import Any
 
@@ -10,6 +12,28 @@ import pytest
 from softwhere.accounts.choices import Role
 from softwhere.core import testing as t
 from softwhere.customers.choices import OrganisationKind
+
+_real_connect = socket.socket.connect
+
+
+def _loopback(host: Any) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> None:
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _loopback(address[0]):
+        raise RuntimeError(f"network access is blocked in tests (tried {address[0]!r}); use a fake")
+    _real_connect(self, address)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests never need the network: only loopback (PostgreSQL, Redis, live server) may be reached."""
+    socket.socket.connect = _guarded_connect  # type: ignore[assignment]
 
 
 @pytest.fixture(autouse=True)
