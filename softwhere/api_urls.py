@@ -8,4 +8,10 @@ urlpatterns = [
     path("", include("softwhere.inventory.api.urls")),
     path("", include("softwhere.catalogue.api.urls")),
     path("", include("softwhere.tickets.api.urls")),
+    path("", include("softwhere.diagnostics.api.urls")),
+    path("", include("softwhere.triage.api.urls")),
+    path("", include("softwhere.sla.api.urls")),
+    path("", include("softwhere.orders.api.urls")),
+    path("", include("softwhere.interop.api.urls")),
+    path("", include("softwhere.telephony.api.urls")),
 ]

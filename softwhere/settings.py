@@ -21,7 +21,7 @@ if ENV not in {"development", "production", "test"}:
     raise ImproperlyConfigured(f"SOFTWHERE_ENV must be development, production or test, not {ENV!r}")
 PRODUCTION = ENV == "production"
 
-_DEV_SECRET = "dev-insecure-softwhere-key-do-not-use-in-production"  # noqa: S105 - dev only
+_DEV_SECRET = "dev-insecure-softwhere-key-do-not-use-in-production"  # development only, refused in production
 SECRET_KEY = os.environ.get("SOFTWHERE_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
 if PRODUCTION and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("SOFTWHERE_SECRET_KEY must be set to a random value of 50+ characters in production")
@@ -61,6 +61,14 @@ INSTALLED_APPS = [
     "softwhere.inventory",
     "softwhere.catalogue",
     "softwhere.tickets",
+    "softwhere.triage",
+    "softwhere.orders",
+    "softwhere.demo",
+    "softwhere.jobs",
+    "softwhere.sla",
+    "softwhere.diagnostics",
+    "softwhere.interop",
+    "softwhere.telephony",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +147,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -180,7 +189,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "softwhere.core.api.pagination.DeskPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "softwhere.core.api.schema.DeskAutoSchema",
     "EXCEPTION_HANDLER": "softwhere.core.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -190,7 +199,60 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # 3.1: nullable nested objects are expressed exactly (oneOf with null), not with 3.0's ambiguous allOf.
+    "OAS_VERSION": "3.1.0",
+    # Fixed prefix so operation ids ("tickets_transitions_create") do not depend on which routes exist.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # One named enum per choice set (several models have a "kind" or "status" field).
+    "ENUM_NAME_OVERRIDES": {
+        "UserRoleEnum": "softwhere.accounts.choices.Role",
+        "OrganisationKindEnum": "softwhere.customers.choices.OrganisationKind",
+        "ContactRoleEnum": "softwhere.customers.choices.ContactRole",
+        "PreferredChannelEnum": "softwhere.customers.choices.PreferredChannel",
+        "ServiceKindEnum": "softwhere.inventory.choices.ServiceKind",
+        "ServiceStatusEnum": "softwhere.inventory.choices.ServiceStatus",
+        "AccessTechnologyEnum": "softwhere.inventory.choices.AccessTechnology",
+        "GtrOptionEnum": "softwhere.inventory.choices.GtrOption",
+        "CommitmentMonthsEnum": "softwhere.inventory.choices.CommitmentMonths",
+        "VoiceKindEnum": "softwhere.inventory.choices.VoiceKind",
+        "NumberRangeKindEnum": "softwhere.inventory.choices.NumberRangeKind",
+        "SimKindEnum": "softwhere.inventory.choices.SimKind",
+        "EquipmentKindEnum": "softwhere.inventory.choices.EquipmentKind",
+        "CaseFamilyEnum": "softwhere.catalogue.choices.CaseFamily",
+        "CaseDomainEnum": "softwhere.catalogue.choices.CaseDomain",
+        "LedDeviceEnum": "softwhere.catalogue.choices.LedDevice",
+        "LedStateEnum": "softwhere.catalogue.choices.LedState",
+        "TicketStatusEnum": "softwhere.tickets.choices.TicketStatus",
+        "ServiceStateEnum": "softwhere.tickets.choices.ServiceState",
+        "PriorityEnum": "softwhere.tickets.choices.Priority",
+        "ChannelEnum": "softwhere.tickets.choices.Channel",
+        "LevelEnum": "softwhere.tickets.choices.Level",
+        "VisibilityEnum": "softwhere.tickets.choices.Visibility",
+        "TimelineKindEnum": "softwhere.tickets.choices.TimelineKind",
+        "LedPhaseEnum": "softwhere.tickets.choices.LedPhase",
+        "TransitionEnum": "softwhere.tickets.api.serializers.TRANSITION_CHOICES",
+        "TicketErrorCodeEnum": "softwhere.core.api.schema.TICKET_ERROR_CODES",
+        "DiagnosticKindEnum": "softwhere.diagnostics.choices.DiagnosticKind",
+        "VerdictEnum": "softwhere.diagnostics.choices.Verdict",
+        "TriggerEnum": "softwhere.diagnostics.choices.Trigger",
+        "TopologyEnum": "softwhere.diagnostics.choices.Topology",
+        "VendorEnum": "softwhere.diagnostics.choices.Vendor",
+        "AcceptanceProfileEnum": "softwhere.diagnostics.choices.AcceptanceProfile",
+        "CredentialKindEnum": "softwhere.diagnostics.choices.CredentialKind",
+        "OrderItemKindEnum": "softwhere.orders.choices.ItemKind",
+        "FeeKindEnum": "softwhere.orders.choices.FeeKind",
+        "OrderStepStateEnum": "softwhere.orders.choices.StepState",
+        "LinkTechnologyEnum": "softwhere.orders.choices.LINK_TECHNOLOGY_CHOICES",
+        "OrderStatusEnum": "softwhere.orders.choices.OrderStatus",
+        "PortabilityStatusEnum": "softwhere.orders.choices.PortabilityStatus",
+        "CommissionInvoiceStatusEnum": "softwhere.orders.choices.InvoiceStatus",
+        "DesaturationEnum": "softwhere.orders.choices.DESATURATION_CHOICES",
+        "DirectionEnum": "softwhere.orders.choices.DIRECTION_CHOICES",
+        "StepMoveEnum": "softwhere.orders.choices.STEP_MOVE_CHOICES",
+        "HintLevelEnum": "softwhere.orders.choices.HINT_LEVEL_CHOICES",
+        "OrderErrorCodeEnum": "softwhere.orders.choices.ORDER_ERROR_CODES",
+        "OrderStepCodeEnum": "softwhere.orders.choices.STEP_CODE_CHOICES",
+    },
 }
 
 LOGGING = {

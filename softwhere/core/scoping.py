@@ -13,7 +13,6 @@ from django.db import models
 from django.db.models import Q
 
 
-
 class ScopedQuerySet(models.QuerySet[Any]):
     #: ORM path from this model to its owning customers.Organisation ("" for Organisation itself).
     scope_path: str = "organisation"

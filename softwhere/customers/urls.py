@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "customers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.company_list, name="list"),
+    path("<int:pk>/", views.company_detail, name="detail"),
+    path("sites/<int:pk>/", views.site_detail, name="site"),
+]

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "inventory"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.equipment_list, name="index"),
+    path("equipements/", views.equipment_list, name="equipment_list"),
+]

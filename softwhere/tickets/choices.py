@@ -90,6 +90,7 @@ class TimelineKind(DeskChoices):
     LED_READING = "led_reading", "Relevé des voyants"
     ASSIGNMENT = "assignment", "Affectation"
     FIELD_CHANGE = "field_change", "Modification"
+    DIAGNOSTIC = "diagnostic", "Diagnostic équipement"
 
 
 class LedPhase(DeskChoices):

@@ -1,0 +1,168 @@
+"""Scheduling API and the worker's claim / execute / retry rules (in-process)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from softwhere.core.models import AuditEntry
+from softwhere.jobs import actions
+from softwhere.jobs.choices import JobStatus
+from softwhere.jobs.models import ScheduledJob
+from softwhere.jobs.registry import UnknownJobKind, job_handler
+from softwhere.jobs.worker import Outcome, Worker
+
+from .probe_handlers import PROBE
+
+pytestmark = pytest.mark.django_db
+PARIS = ZoneInfo("Europe/Paris")
+T0 = datetime(2026, 11, 30, 9, 0, tzinfo=PARIS)
+
+
+def effects(job: ScheduledJob) -> int:
+    return AuditEntry.objects.filter(action=PROBE, object_id=str(job.pk)).count()
+
+
+def test_schedule_is_idempotent_with_a_dedupe_key() -> None:
+    first = actions.schedule(PROBE, T0, {"n": 1}, dedupe_key="reminder:12:1")
+    again = actions.schedule(PROBE, T0 + timedelta(hours=1), {"n": 2}, dedupe_key="reminder:12:1")
+    assert first.pk == again.pk
+    assert (again.due_at, again.payload) == (T0, {"n": 1})  # the first scheduling wins
+    assert ScheduledJob.objects.count() == 1
+    actions.schedule(PROBE, T0, {"n": 1})
+    actions.schedule(PROBE, T0, {"n": 1})
+    assert ScheduledJob.objects.count() == 3  # without a key, each call is a job
+
+
+def test_schedule_refuses_unknown_kind_and_naive_time() -> None:
+    with pytest.raises(UnknownJobKind):
+        actions.schedule("nobody.handles.this", T0)
+    with pytest.raises(ValueError, match="aware"):
+        actions.schedule(PROBE, datetime(2026, 11, 30, 9, 0))  # noqa: DTZ001 - on purpose
+
+
+def test_cancel_by_key_or_payload() -> None:
+    a = actions.schedule(PROBE, T0, {"ticket_id": 1}, dedupe_key="a")
+    b = actions.schedule(PROBE, T0, {"ticket_id": 2})
+    c = actions.schedule(PROBE, T0, {"ticket_id": 2})
+    assert actions.cancel("a") == 1
+    assert actions.cancel(kind=PROBE, ticket_id=2) == 2
+    assert {j.status for j in ScheduledJob.objects.filter(pk__in=[a.pk, b.pk, c.pk])} == {JobStatus.CANCELLED}
+    assert actions.pending_jobs(PROBE).count() == 0
+
+
+def test_worker_runs_due_jobs_in_order_and_once() -> None:
+    later = actions.schedule(PROBE, T0 + timedelta(minutes=10))
+    sooner = actions.schedule(PROBE, T0)
+    worker = Worker(worker_id="w1")
+    with time_machine.travel(T0 - timedelta(seconds=1), tick=False):
+        assert worker.run_pending() == 0
+    with time_machine.travel(T0, tick=False):
+        assert worker.run_pending() == 1
+        assert worker.run_pending() == 0
+    with time_machine.travel(T0 + timedelta(hours=1), tick=False):
+        assert worker.run_pending() == 1
+    for job in (sooner, later):
+        job.refresh_from_db()
+        assert (job.status, job.attempts, job.locked_by, effects(job)) == (JobStatus.DONE, 1, "w1", 1)
+    assert sooner.done_at is not None and later.done_at is not None and sooner.done_at < later.done_at
+
+
+def test_failure_rolls_back_effects_and_retries_with_backoff() -> None:
+    job = actions.schedule(PROBE, T0, {"fail_attempts": 2}, max_attempts=5)
+    worker = Worker(worker_id="w1")
+    with time_machine.travel(T0, tick=False):
+        worker.run_pending()
+    job.refresh_from_db()
+    assert (job.status, job.attempts, effects(job)) == (JobStatus.PENDING, 1, 0)
+    assert job.due_at == T0 + timedelta(seconds=30)
+    assert "probe failure on attempt 1" in job.last_error
+    with time_machine.travel(T0 + timedelta(seconds=30), tick=False):
+        worker.run_pending()
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.due_at) == (JobStatus.PENDING, 2, T0 + timedelta(seconds=90))
+    with time_machine.travel(T0 + timedelta(seconds=90), tick=False):
+        worker.run_pending()
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.last_error, effects(job)) == (JobStatus.DONE, 3, "", 1)
+
+
+def test_job_fails_for_good_after_max_attempts() -> None:
+    job = actions.schedule(PROBE, T0, {"fail_attempts": 10}, max_attempts=2)
+    worker = Worker(worker_id="w1")
+    for minutes in (0, 1, 2, 3):
+        with time_machine.travel(T0 + timedelta(minutes=minutes), tick=False):
+            worker.run_pending()
+    job.refresh_from_db()
+    assert (job.status, job.attempts, effects(job)) == (JobStatus.FAILED, 2, 0)
+
+
+def test_expired_lease_is_claimed_again_but_a_live_one_is_not() -> None:
+    job = actions.schedule(PROBE, T0)
+    crashed = Worker(worker_id="crashed", lease=timedelta(minutes=5))
+    with time_machine.travel(T0, tick=False):
+        assert crashed.claim_one() == job.pk  # …and the process dies before executing it
+    other = Worker(worker_id="w2")
+    with time_machine.travel(T0 + timedelta(minutes=4), tick=False):
+        assert other.run_pending() == 0
+    with time_machine.travel(T0 + timedelta(minutes=5, seconds=1), tick=False):
+        assert other.run_pending() == 1
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.locked_by, effects(job)) == (JobStatus.DONE, 2, "w2", 1)
+    # The crashed worker, if it came back, finds it lost the job.
+    assert crashed.execute(job.pk) == Outcome.LOST
+    assert effects(job) == 1
+
+
+def test_job_killing_every_worker_is_abandoned() -> None:
+    job = actions.schedule(PROBE, T0, max_attempts=2)
+    for i in range(2):
+        with time_machine.travel(T0 + timedelta(hours=i), tick=False):
+            assert Worker(worker_id=f"dead{i}").claim_one() == job.pk
+    with time_machine.travel(T0 + timedelta(hours=5), tick=False):
+        assert Worker(worker_id="w").run_pending() == 0
+    job.refresh_from_db()
+    assert (job.status, effects(job)) == (JobStatus.FAILED, 0)
+    assert "Abandonnée" in job.last_error
+
+
+def test_lost_lease_rolls_back_the_handlers_work() -> None:
+    @job_handler("test.steal")
+    def steal(job: ScheduledJob) -> None:
+        AuditEntry.objects.create(action="test.steal", object_type="x", object_id=str(job.pk), object_repr="x")
+        # Another worker took the job over meanwhile (our lease had expired).
+        ScheduledJob.objects.filter(pk=job.pk).update(locked_by="thief")
+
+    job = actions.schedule("test.steal", T0)
+    with time_machine.travel(T0, tick=False):
+        worker = Worker(worker_id="slow")
+        job_id = worker.claim_one()
+        assert job_id is not None
+        assert worker.execute(job_id) == Outcome.LOST
+    job.refresh_from_db()
+    assert (job.status, job.locked_by) == (JobStatus.RUNNING, "slow")  # everything rolled back
+    assert not AuditEntry.objects.filter(action="test.steal").exists()
+
+
+def test_unknown_kind_at_run_time_is_retried(monkeypatch: Any) -> None:
+    job = actions.schedule(PROBE, T0)
+    from softwhere.jobs import registry
+
+    monkeypatch.delitem(registry._HANDLERS, PROBE)
+    with time_machine.travel(T0, tick=False):
+        Worker(worker_id="w").run_pending()
+    job.refresh_from_db()
+    assert job.status == JobStatus.PENDING and "no handler registered" in job.last_error
+
+
+def test_stop_event_interrupts_the_loop() -> None:
+    for _ in range(3):
+        actions.schedule(PROBE, timezone.now() - timedelta(seconds=1))
+    worker = Worker(worker_id="w")
+    worker.stop_event.set()
+    assert worker.run_pending() == 0

@@ -1,0 +1,200 @@
+"""The durable worker: claims due jobs and runs each exactly once.
+
+Two transactions per job:
+
+1. *claim*: mark the job ``running`` with a lease (``locked_by`` = this worker,
+   ``locked_until`` = now + lease) and commit. On PostgreSQL the candidate row is
+   read with ``SELECT … FOR UPDATE SKIP LOCKED`` so concurrent workers never wait
+   on, nor take, each other's rows; elsewhere a compare-and-set ``UPDATE`` decides.
+2. *execute*: re-read the job under ``FOR UPDATE``, run the handler in a savepoint
+   and mark the job ``done`` — all in one transaction. If the process dies, that
+   transaction rolls back: the handler's writes vanish with it and the job stays
+   ``running`` until its lease expires, when any worker claims it again.
+
+The ``done`` update is conditional on still holding the lease, so a worker whose
+lease was taken over (it ran longer than the lease) rolls its work back instead
+of committing a second execution.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import os
+import secrets
+import socket
+import threading
+import traceback
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .choices import JobStatus
+from .models import ScheduledJob
+from .registry import get_handler
+
+logger = logging.getLogger("softwhere.jobs")
+
+DEFAULT_LEASE_SECONDS = 300
+MAX_BACKOFF = timedelta(hours=1)
+
+
+class Outcome(enum.StrEnum):
+    DONE = "done"
+    RETRY = "retry"
+    FAILED = "failed"
+    LOST = "lost"  # another worker holds the job now (our lease expired)
+
+
+class LeaseLost(Exception):
+    pass
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, … capped at one hour."""
+    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def _claimable(now: object) -> Q:
+    return Q(status=JobStatus.PENDING, due_at__lte=now) | Q(status=JobStatus.RUNNING, locked_until__lt=now)
+
+
+@dataclass
+class Worker:
+    worker_id: str = field(default_factory=default_worker_id)
+    lease: timedelta = field(
+        default_factory=lambda: timedelta(seconds=getattr(settings, "JOBS_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
+    )
+    stop_event: threading.Event = field(default_factory=threading.Event)
+
+    # --- claiming ------------------------------------------------------------------------------------
+
+    def claim_one(self) -> int | None:
+        """Lease the next claimable job to this worker; its id, or None when nothing is due."""
+        skip_locked = connection.features.has_select_for_update_skip_locked
+        while True:
+            now = timezone.now()
+            lease_fields = {
+                "status": JobStatus.RUNNING,
+                "locked_by": self.worker_id,
+                "locked_until": now + self.lease,
+                "attempts": F("attempts") + 1,
+            }
+            if skip_locked:
+                with transaction.atomic():
+                    job = (
+                        ScheduledJob.objects.select_for_update(skip_locked=True)
+                        .filter(_claimable(now))
+                        .order_by("due_at", "id")
+                        .first()
+                    )
+                    if job is None:
+                        return None
+                    if self._give_up_if_exhausted(job, now):
+                        continue
+                    ScheduledJob.objects.filter(pk=job.pk).update(**lease_fields)
+                    return job.pk
+            job = ScheduledJob.objects.filter(_claimable(now)).order_by("due_at", "id").first()
+            if job is None:
+                return None
+            if self._give_up_if_exhausted(job, now):
+                continue
+            if ScheduledJob.objects.filter(_claimable(now), pk=job.pk).update(**lease_fields):
+                return job.pk
+            # Another worker won the compare-and-set: look again.
+
+    def _give_up_if_exhausted(self, job: ScheduledJob, now: object) -> bool:
+        """A job whose lease expired after its last allowed attempt killed its workers: stop retrying it."""
+        if job.status != JobStatus.RUNNING or job.attempts < job.max_attempts:
+            return False
+        ScheduledJob.objects.filter(_claimable(now), pk=job.pk).update(
+            status=JobStatus.FAILED,
+            locked_until=None,
+            done_at=now,
+            last_error=f"Abandonnée : le processus est mort pendant chacune des {job.attempts} tentatives.",
+        )
+        logger.error("job %s (%s) abandoned after %s attempts", job.pk, job.kind, job.attempts)
+        return True
+
+    # --- execution -----------------------------------------------------------------------------------
+
+    def execute(self, job_id: int) -> Outcome:
+        """Run a job this worker has claimed; handler effects and ``done`` commit together."""
+        try:
+            with transaction.atomic():
+                job = (
+                    ScheduledJob.objects.select_for_update()
+                    .filter(pk=job_id, status=JobStatus.RUNNING, locked_by=self.worker_id)
+                    .first()
+                )
+                if job is None:
+                    return Outcome.LOST
+                try:
+                    handler = get_handler(job.kind)
+                    with transaction.atomic():
+                        handler(job)
+                except Exception as exc:  # the handler's writes were rolled back with its savepoint
+                    return self._record_failure(job, exc)
+                marked = ScheduledJob.objects.filter(
+                    pk=job.pk, status=JobStatus.RUNNING, locked_by=self.worker_id
+                ).update(status=JobStatus.DONE, done_at=timezone.now(), locked_until=None, last_error="")
+                if marked != 1:
+                    raise LeaseLost(job_id)
+        except LeaseLost:
+            logger.warning("job %s: lease lost before commit, work rolled back", job_id)
+            return Outcome.LOST
+        logger.info("job %s (%s) done", job.pk, job.kind)
+        return Outcome.DONE
+
+    def _record_failure(self, job: ScheduledJob, exc: Exception) -> Outcome:
+        now = timezone.now()
+        error = "".join(traceback.format_exception(exc))[-5000:]
+        final = job.attempts >= job.max_attempts
+        ScheduledJob.objects.filter(pk=job.pk, locked_by=self.worker_id).update(
+            status=JobStatus.FAILED if final else JobStatus.PENDING,
+            due_at=job.due_at if final else now + backoff(job.attempts),
+            locked_until=None,
+            done_at=now if final else None,
+            last_error=error,
+        )
+        logger.error("job %s (%s) attempt %s failed: %s", job.pk, job.kind, job.attempts, exc)
+        return Outcome.FAILED if final else Outcome.RETRY
+
+    # --- loops ---------------------------------------------------------------------------------------
+
+    def run_pending(self, limit: int | None = None) -> int:
+        """Claim and run due jobs until none is due (or stop is requested); how many were run."""
+        count = 0
+        while not self.stop_event.is_set() and (limit is None or count < limit):
+            job_id = self.claim_one()
+            if job_id is None:
+                break
+            try:
+                self.execute(job_id)
+            except Exception:
+                # Raised by on-commit hooks of the job's effects (e.g. another app's ticket_event
+                # receiver), or by the database before commit: either way the job row is
+                # consistent (done, or still leased and retried), so keep going.
+                logger.exception("job %s: error outside the handler", job_id)
+            count += 1
+        return count
+
+    def run_forever(self, poll_interval: float = 1.0) -> None:
+        logger.info("worker %s started (lease %ss)", self.worker_id, int(self.lease.total_seconds()))
+        while not self.stop_event.is_set():
+            close_old_connections()
+            try:
+                self.run_pending()
+            except Exception:  # database unreachable, …: keep the worker alive and try again
+                logger.exception("worker %s: error while polling", self.worker_id)
+            self.stop_event.wait(poll_interval)
+        close_old_connections()
+        logger.info("worker %s stopped", self.worker_id)

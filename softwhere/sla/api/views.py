@@ -1,0 +1,136 @@
+"""Read-only SLA API: a ticket's live clocks and penalties, and the clock list for supervision."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from softwhere.core.api.permissions import IsDeskStaff
+from softwhere.jobs.actions import pending_jobs
+from softwhere.sla.actions import JOB_OBSERVATION_CLOSE
+from softwhere.sla.choices import ClockKind, ClockState
+from softwhere.sla.models import CarrierEscalation, SlaClock
+from softwhere.sla.snapshots import LiveClock, live_clocks
+from softwhere.tickets.models import Ticket
+
+from .serializers import SlaClockSerializer, TicketSlaSerializer
+
+
+def live_clock_payload(live: LiveClock) -> dict[str, Any]:
+    snap, planned = live.snapshot, live.planned
+    access = planned.access
+    payload: dict[str, Any] = {
+        "kind": planned.kind,
+        "kind_label": ClockKind(planned.kind).label,
+        "access": None,
+        "calendar": planned.calendar_id,
+        "target_minutes": planned.target_minutes,
+        "state": snap.state,
+        "state_label": ClockState(snap.state).label,
+        "started_at": snap.started_at,
+        "due_at": snap.due_at,
+        "breached_at": snap.breached_at,
+        "paused_since": snap.paused_since,
+        "stopped_at": snap.stopped_at,
+        "consumed_minutes": snap.consumed_minutes,
+        "remaining_minutes": planned.target_minutes - snap.consumed_minutes,
+        "pauses": [{"start": p.start, "end": p.end, "reason": p.reason} for p in snap.pauses],
+        "penalty": None,
+    }
+    if access is not None:
+        payload["access"] = {
+            "id": access.pk,
+            "name": str(access),
+            "technology": access.technology,
+            "gtr_option": access.gtr_option,
+            "carrier_reference": access.carrier_reference,
+        }
+        payload["penalty"] = {
+            "percent": live.penalty_percent,
+            "amount_eur": live.penalty_amount(access.monthly_fee),
+            "monthly_fee_eur": access.monthly_fee,
+        }
+    return payload
+
+
+@extend_schema(
+    summary="Engagements de service d'un ticket",
+    description=(
+        "Compteurs du ticket calculés à l'instant de la requête : GTR (un par accès SDSL/fibre garanti, "
+        "si le service est interrompu), première réponse et résolution, avec leur échéance, le temps consommé "
+        "en temps ouvré et, pour la GTR, la pénalité atteinte. Inclut les attentes opérateur et leur délai "
+        "de réponse, et la clôture automatique programmée en fin d'observation."
+    ),
+)
+class TicketSlaView(generics.GenericAPIView[Ticket]):
+    """SLA of one ticket, computed at request time: clocks, GTR penalty, carrier deadlines, auto-closure."""
+
+    serializer_class = TicketSlaSerializer
+    lookup_field = "reference"
+
+    def get_queryset(self) -> QuerySet[Ticket]:
+        return Ticket.objects.visible_to(self.request.user)
+
+    def get(self, request: Request, reference: str) -> Response:
+        ticket = get_object_or_404(self.get_queryset(), reference=reference)
+        now = timezone.now()
+        clocks = [live_clock_payload(c) for c in live_clocks(ticket, now)]
+        total = sum((c["penalty"]["amount_eur"] for c in clocks if c["penalty"]), Decimal("0"))
+        job = pending_jobs(JOB_OBSERVATION_CLOSE, ticket_id=ticket.pk).first()
+        data = {
+            "reference": ticket.reference,
+            "computed_at": now,
+            "clocks": clocks,
+            "penalty_total_eur": total,
+            "carrier_escalations": list(CarrierEscalation.objects.filter(ticket=ticket).order_by("started_at")),
+            "auto_close_at": job.due_at if job else None,
+        }
+        return Response(self.get_serializer(data, context={"now": now}).data)
+
+
+@extend_schema(
+    summary="Compteurs SLA (supervision)",
+    description=(
+        "Compteurs enregistrés, tels que calculés lors de leur dernier recalcul (à chaque événement du ticket "
+        "et à chaque échéance). Réservé aux équipes du support."
+    ),
+    parameters=[
+        OpenApiParameter("state", OpenApiTypes.STR, enum=ClockState.values, description="État du compteur."),
+        OpenApiParameter("kind", OpenApiTypes.STR, enum=ClockKind.values, description="Type de compteur."),
+        OpenApiParameter(
+            "at_risk_minutes", OpenApiTypes.INT, description="Compteurs en cours dont l'échéance tombe dans N minutes."
+        ),
+        OpenApiParameter("organisation", OpenApiTypes.INT, description="Identifiant du client."),
+    ],
+)
+class SlaClockListView(generics.ListAPIView[SlaClock]):
+    """Stored clocks (as of their last computation) for supervision; desk staff only."""
+
+    serializer_class = SlaClockSerializer
+    permission_classes = [IsDeskStaff]
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[SlaClock]:
+        params = self.request.query_params
+        qs = SlaClock.objects.visible_to(self.request.user).select_related("ticket__organisation")
+        if params.get("state") in ClockState.values:
+            qs = qs.filter(state=params["state"])
+        if params.get("kind") in ClockKind.values:
+            qs = qs.filter(kind=params["kind"])
+        if (params.get("organisation") or "").isdigit():
+            qs = qs.filter(ticket__organisation_id=int(params["organisation"]))
+        if (params.get("at_risk_minutes") or "").isdigit():
+            now = timezone.now()
+            horizon = now + timedelta(minutes=int(params["at_risk_minutes"]))
+            qs = qs.filter(state=ClockState.RUNNING, due_at__gt=now, due_at__lte=horizon)
+        return qs.order_by("due_at", "id")

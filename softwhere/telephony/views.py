@@ -1,0 +1,275 @@
+"""Self-care pages of the hosted telephony (« Pack Business Unifié ») for a company's manager.
+
+Three menus as in the seed: « Gérer votre offre » (plans, sites), « Gérer votre service »
+(calendars, announcements, pickup groups) and « Gérer vos lignes » (search by name or
+number and by site), plus « Où va cet appel ? ». Pages are scoped with ``visible_to``
+(other companies are a 404); every change calls one function of actions.py.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from softwhere.core.views import AuthedRequest, add_errors_to_form, error_messages
+from softwhere.customers.choices import OrganisationKind
+from softwhere.customers.models import Organisation
+
+from . import actions
+from .choices import Option, Plan
+from .forms import CalendarForm, CallGroupForm, IvrForm, SimulateForm
+from .models import Calendar, CallGroup, Ivr, Line, Offer, PickupGroup, TelephonySite
+from .services.calendar import PARIS
+from .services.document import export_document
+from .services.numbers import normalize_number
+from .services.simulator import state_from_dict
+
+
+def _company(request: AuthedRequest, org_id: int) -> Organisation:
+    return get_object_or_404(Organisation.objects.visible_to(request.user), pk=org_id)
+
+
+def _page(request: AuthedRequest, template: str, org: Organisation, menu: str, **context: Any) -> HttpResponse:
+    return render(request, template, {"org": org, "menu": menu, "can_edit": actions.can_edit(request.user, org), **context})
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    """A client goes straight to its company; staff and partners choose one."""
+    orgs = Organisation.objects.visible_to(request.user).exclude(kind=OrganisationKind.OPERATOR).order_by("name")
+    if request.user.organisation_id and request.user.role == "client":
+        return redirect("telephony:offer", org_id=request.user.organisation_id)
+    with_offer = set(Offer.objects.values_list("organisation_id", flat=True))
+    return render(request, "telephony/home.html", {"orgs": orgs, "with_offer": with_offer})
+
+
+@login_required
+def offer(request: AuthedRequest, org_id: int) -> HttpResponse:
+    org = _company(request, org_id)
+    subscription = Offer.objects.filter(organisation=org).first()
+    lines = Line.objects.filter(organisation=org)
+    used = Counter(lines.values_list("kind", flat=True))
+    assigned = {
+        Plan.FIXE: used["fixe"], Plan.NUMERO_FIXE_MOBILE: used["numero_fixe_mobile"], Plan.ANALOGIQUE: used["analogique"],
+        Plan.GROUPEMENT: CallGroup.objects.filter(organisation=org).count(), Plan.AVI: Ivr.objects.filter(organisation=org).count(),
+    }
+    subscribed = subscription.plans if subscription else {}
+    plans = [(p.label, subscribed.get(p.value, 0), assigned[p], subscribed.get(p.value, 0) - assigned[p]) for p in Plan]
+    collab = Counter(lines.values_list("collaboration", flat=True))
+    taken = subscription.options if subscription else {}
+    options = [(o.label, taken.get(o.value, 0), collab[o.value], taken.get(o.value, 0) - collab[o.value]) for o in Option]
+    sites = _sites_with_counts(org)
+    if request.method == "POST" and "rename" in request.POST:
+        site = get_object_or_404(TelephonySite.objects.visible_to(request.user), pk=request.POST.get("site"), organisation=org)
+        try:
+            if request.POST.get("rename") == "delete":
+                actions.delete_site(site, actor=request.user)
+                messages.success(request, f"Site « {site.name} » supprimé.")
+            else:
+                actions.rename_site(site, actor=request.user, name=request.POST.get("name", ""))
+                messages.success(request, "Nom du site modifié.")
+        except ValidationError as exc:
+            for m in error_messages(exc):
+                messages.error(request, m)
+        return redirect("telephony:offer", org_id=org.pk)
+    return _page(request, "telephony/offer.html", org, "offre", plans=plans, options=options, sites=sites,
+                 total=(sum(p[1] for p in plans), sum(p[3] for p in plans)))
+
+
+def _sites_with_counts(org: Organisation) -> list[TelephonySite]:
+    sites = list(TelephonySite.objects.filter(organisation=org).select_related("customer_site"))
+    counts = Counter(Line.objects.filter(organisation=org).values_list("site_id", flat=True))
+    counts.update(CallGroup.objects.filter(organisation=org).values_list("site_id", flat=True))
+    counts.update(Ivr.objects.filter(organisation=org).values_list("site_id", flat=True))
+    for s in sites:
+        s.line_count = counts[s.pk]
+    return sites
+
+
+@login_required
+def service(request: AuthedRequest, org_id: int) -> HttpResponse:
+    org = _company(request, org_id)
+    calendars = Calendar.objects.filter(organisation=org)
+    library = [(site, actions.announcement_usage(site))
+               for site in TelephonySite.objects.filter(organisation=org, is_mobile_pseudo_site=False)]
+    pickups = PickupGroup.objects.filter(organisation=org).select_related("site").prefetch_related("members")
+    return _page(request, "telephony/service.html", org, "service", calendars=calendars, library=library, pickups=pickups)
+
+
+@login_required
+def calendar_create(request: AuthedRequest, org_id: int) -> HttpResponse:
+    org = _company(request, org_id)
+    form = CalendarForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            calendar = actions.create_calendar(org, actor=request.user, **form.action_kwargs())
+        except ValidationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Calendrier « {calendar.name} » créé.")
+            return redirect("telephony:service", org_id=org.pk)
+    return _page(request, "telephony/form.html", org, "service", form=form, title="Nouveau calendrier",
+                 testid="calendar-form")
+
+
+@login_required
+def calendar_delete(request: AuthedRequest, org_id: int, pk: int) -> HttpResponse:
+    org = _company(request, org_id)
+    calendar = get_object_or_404(Calendar.objects.visible_to(request.user), pk=pk, organisation=org)
+    if request.method == "POST":
+        try:
+            actions.delete_calendar(calendar, actor=request.user)
+            messages.success(request, f"Calendrier « {calendar.name} » supprimé.")
+        except ValidationError as exc:
+            messages.error(request, error_messages(exc)[0])
+    return redirect("telephony:service", org_id=org.pk)
+
+
+@login_required
+def lines(request: AuthedRequest, org_id: int) -> HttpResponse:
+    """« Gérer vos lignes » : by site, or a search on name, first name or number."""
+    org = _company(request, org_id)
+    term = request.GET.get("q", "").strip()
+    site_id = request.GET.get("site", "")
+    qs = Line.objects.visible_to(request.user).filter(organisation=org).select_related("site")
+    groups = CallGroup.objects.visible_to(request.user).filter(organisation=org).select_related("site")
+    ivrs = Ivr.objects.visible_to(request.user).filter(organisation=org).select_related("site")
+    if term:
+        digits = normalize_number(term).lstrip("+")
+        number_q = Q(number__contains=digits[2:] if digits.startswith("33") else digits) if digits.isdigit() else Q(pk=None)
+        qs = qs.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(name__icontains=term)
+                       | Q(short_number=term) | number_q)
+        groups = groups.filter(Q(name__icontains=term) | number_q)
+        ivrs = ivrs.filter(Q(name__icontains=term) | number_q)
+    if site_id.isdigit():
+        qs, groups, ivrs = qs.filter(site_id=site_id), groups.filter(site_id=site_id), ivrs.filter(site_id=site_id)
+    return _page(request, "telephony/lines.html", org, "lignes", lines=qs, groups=groups, ivrs=ivrs, term=term,
+                 site_id=site_id, sites=_sites_with_counts(org))
+
+
+@login_required
+def line_detail(request: AuthedRequest, org_id: int, pk: int) -> HttpResponse:
+    org = _company(request, org_id)
+    line = get_object_or_404(Line.objects.visible_to(request.user).select_related("site"), pk=pk, organisation=org)
+    doc_line = export_document(org)["lines"]
+    services = next(x["services"] for x in doc_line if x["number"] == line.number)
+    memberships = line.group_memberships.select_related("group")
+    return _page(request, "telephony/line_detail.html", org, "lignes", line=line, s=services, memberships=memberships)
+
+
+@login_required
+def group_detail(request: AuthedRequest, org_id: int, pk: int) -> HttpResponse:
+    org = _company(request, org_id)
+    group = get_object_or_404(CallGroup.objects.visible_to(request.user).select_related("site"), pk=pk, organisation=org)
+    if request.method == "POST":
+        line = get_object_or_404(Line, pk=request.POST.get("line"), organisation=org)
+        try:
+            actions.set_presence(group, line, actor=request.user, present=request.POST.get("present") == "1")
+        except ValidationError as exc:
+            messages.error(request, error_messages(exc)[0])
+        return redirect("telephony:group", org_id=org.pk, pk=group.pk)
+    members = group.members.select_related("line")
+    return _page(request, "telephony/group_detail.html", org, "lignes", group=group, members=members)
+
+
+def _choices(org: Organisation) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    sites = [(str(s.pk), s.name) for s in TelephonySite.objects.filter(organisation=org, is_mobile_pseudo_site=False)]
+    members = [(line.number, f"{line.display_name} — {line.number}")
+               for line in Line.objects.filter(organisation=org, kind__in=["fixe", "mobile"])]
+    return sites, members
+
+
+@login_required
+def group_create(request: AuthedRequest, org_id: int) -> HttpResponse:
+    org = _company(request, org_id)
+    sites, members = _choices(org)
+    form = CallGroupForm(request.POST or None, sites=sites, lines=members)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            group = actions.create_call_group(
+                org, actor=request.user, site=TelephonySite.objects.get(pk=d["site"], organisation=org), name=d["name"],
+                number=d["number"], members=d["members"], distribution=d["distribution"], max_rings=d["max_rings"],
+                max_waiting_calls=d["max_waiting_calls"], max_wait_seconds=d["max_wait_seconds"],
+                overflow_mode=d["overflow_mode"], overflow_number=normalize_number(d["overflow_number"] or ""),
+            )
+        except ValidationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Groupement d'appels « {group.name} » créé.")
+            return redirect("telephony:group", org_id=org.pk, pk=group.pk)
+    return _page(request, "telephony/form.html", org, "lignes", form=form, title="Nouveau groupement d'appels",
+                 testid="group-form")
+
+
+@login_required
+def ivr_create(request: AuthedRequest, org_id: int) -> HttpResponse:
+    org = _company(request, org_id)
+    sites, _ = _choices(org)
+    destinations = [(g.number, f"Groupement {g.name}") for g in CallGroup.objects.filter(organisation=org)]
+    destinations += [(line.number, line.display_name) for line in Line.objects.filter(organisation=org)]
+    form = IvrForm(request.POST or None, request.FILES or None, sites=sites,
+                   calendars=list(Calendar.objects.filter(organisation=org).values_list("name", flat=True)),
+                   destinations=destinations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ivr = _create_ivr(request, org, form.cleaned_data)
+        except ValidationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Accueil vocal interactif « {ivr.name} » créé.")
+            return redirect("telephony:lines", org_id=org.pk)
+    return _page(request, "telephony/form.html", org, "lignes", form=form, title="Nouvel accueil vocal interactif",
+                 testid="ivr-form", multipart=True, destinations=destinations)
+
+
+def _create_ivr(request: AuthedRequest, org: Organisation, d: dict[str, Any]) -> Ivr:
+    """Upload the announcement(s) into the site's library, then create the IVR (one transaction each)."""
+    site = TelephonySite.objects.get(pk=d["site"], organisation=org)
+    keys = [{"key": str(k), "number": normalize_number(d[f"key_{k}"])} for k in range(1, 10) if d.get(f"key_{k}")]
+
+    def upload(upload_file: Any, suffix: str) -> str:
+        name = f"{d['name']} - {suffix}"
+        existing = site.announcements.filter(name=name).first()
+        data = upload_file.read()
+        if existing:
+            actions.replace_library_announcement(existing, actor=request.user, data=data)
+        else:
+            actions.add_library_announcement(site, actor=request.user, name=name, data=data)
+        return name
+
+    open_menu = {"announcement": upload(d["announcement"], "accueil"), "keys": keys}
+    closed_menu = None
+    if d["calendar"]:
+        closed = upload(d["closed_announcement"], "fermeture") if d.get("closed_announcement") else open_menu["announcement"]
+        closed_menu = {"announcement": closed, "keys": keys}
+    return actions.create_ivr(org, actor=request.user, site=site, name=d["name"], number=d["number"],
+                              mode="calendrier" if d["calendar"] else "unique", calendar=d["calendar"],
+                              open_menu=open_menu, closed_menu=closed_menu)
+
+
+@login_required
+def simulate(request: AuthedRequest, org_id: int) -> HttpResponse:
+    """« Où va cet appel ? » on the stored configuration."""
+    org = _company(request, org_id)
+    form = SimulateForm(request.GET or None)
+    result = None
+    if request.GET and form.is_valid():
+        d = form.cleaned_data
+        state = state_from_dict(d["state"])
+        if d["keys"]:
+            state.keys = d["keys"]
+        at = datetime.combine(d["day"], d["time"], tzinfo=PARIS)
+        result = actions.simulate_call(org, d["to"], at, d["caller"] or None, state)
+    numbers = [(line.number, line.display_name) for line in Line.objects.filter(organisation=org)]
+    numbers += [(g.number, f"Groupement {g.name}") for g in CallGroup.objects.filter(organisation=org)]
+    numbers += [(i.number, f"AVI {i.name}") for i in Ivr.objects.filter(organisation=org)]
+    return _page(request, "telephony/simulate.html", org, "simulateur", form=form, result=result, numbers=numbers)
