@@ -8,10 +8,12 @@ written in the same transaction makes a second load a no-op.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
@@ -28,6 +30,19 @@ from softwhere.tickets.models import Ticket
 
 from . import dataset as d
 from .models import DemoDataset
+
+
+@dataclass(frozen=True)
+class DemoContext:
+    """The base demo objects, by dataset key, handed to each app's ``demo.load``."""
+
+    orgs: dict[str, Organisation]
+    sites: dict[str, Site]
+    contacts: dict[str, Contact]
+    services: dict[str, Service]
+    equipment: dict[str, Equipment]
+    users: dict[str, User]
+    tickets: dict[str, Ticket]
 
 
 class DemoRefused(Exception):
@@ -255,6 +270,7 @@ def load_demo(*, force: bool = False) -> DemoResult:
     builder = _Builder()
     with transaction.atomic():
         builder.build()
+        extra = _load_app_demos(builder)
         DemoDataset.objects.create(version=d.VERSION, forced=force)
     counts = {
         "organisations": len(builder.orgs),
@@ -264,8 +280,38 @@ def load_demo(*, force: bool = False) -> DemoResult:
         "équipements": len(builder.equipment),
         "utilisateurs": len(builder.users),
         "tickets": len(builder.tickets),
+        **extra,
     }
     return DemoResult(created=True, counts=counts)
+
+
+def _load_app_demos(builder: _Builder) -> dict[str, int]:
+    """Let each domain app add its own demo objects on top of the base dataset.
+
+    An app opts in with a ``demo.py`` module defining ``load(ctx: DemoContext) -> dict[str, int]``
+    (French label -> rows created); apps run in INSTALLED_APPS order, inside the demo transaction.
+    """
+    ctx = DemoContext(
+        orgs=builder.orgs,
+        sites=builder.sites,
+        contacts=builder.contacts,
+        services=builder.services,
+        equipment=builder.equipment,
+        users=builder.users,
+        tickets=builder.tickets,
+    )
+    counts: dict[str, int] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("softwhere.") or config.name == "softwhere.demo":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo":
+                raise
+            continue
+        counts.update(module.load(ctx))
+    return counts
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
