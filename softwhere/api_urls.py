@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("softwhere.orders.api.urls")),
     path("", include("softwhere.interop.api.urls")),
     path("", include("softwhere.telephony.api.urls")),
+    path("", include("softwhere.comms.api.urls")),
 ]

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "softwhere.diagnostics",
     "softwhere.interop",
     "softwhere.telephony",
+    "softwhere.comms",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +253,7 @@ SPECTACULAR_SETTINGS = {
         "HintLevelEnum": "softwhere.orders.choices.HINT_LEVEL_CHOICES",
         "OrderErrorCodeEnum": "softwhere.orders.choices.ORDER_ERROR_CODES",
         "OrderStepCodeEnum": "softwhere.orders.choices.STEP_CODE_CHOICES",
+        "CommunicationContextEnum": "softwhere.comms.choices.CommunicationContext",
     },
 }
 
@@ -263,10 +265,34 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-EMAIL_BACKEND = os.environ.get("SOFTWHERE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = os.environ.get("SOFTWHERE_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("SOFTWHERE_EMAIL_PORT", "25"))
-DEFAULT_FROM_EMAIL = os.environ.get("SOFTWHERE_DEFAULT_FROM_EMAIL", "support@softwhere.example")
+# Outbound mail: a real SMTP relay (SOFTWHERE_SMTP_*; the older SOFTWHERE_EMAIL_HOST/PORT still work).
+# Development without a relay prints mails on the console; production (or any SMTP host given) uses SMTP.
+EMAIL_BACKEND = os.environ.get(
+    "SOFTWHERE_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION or os.environ.get("SOFTWHERE_SMTP_HOST") or os.environ.get("SOFTWHERE_EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("SOFTWHERE_SMTP_HOST", os.environ.get("SOFTWHERE_EMAIL_HOST", "localhost"))
+EMAIL_PORT = int(os.environ.get("SOFTWHERE_SMTP_PORT", os.environ.get("SOFTWHERE_EMAIL_PORT", "25")))
+EMAIL_HOST_USER = os.environ.get("SOFTWHERE_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SOFTWHERE_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("SOFTWHERE_SMTP_TLS", "0") == "1"  # STARTTLS (port 587)
+EMAIL_USE_SSL = os.environ.get("SOFTWHERE_SMTP_SSL", "0") == "1"  # implicit TLS (port 465)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("SOFTWHERE_SMTP_TLS and SOFTWHERE_SMTP_SSL are exclusive")
+EMAIL_TIMEOUT = int(os.environ.get("SOFTWHERE_SMTP_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "SOFTWHERE_MAIL_FROM", os.environ.get("SOFTWHERE_DEFAULT_FROM_EMAIL", "support@softwhere.example")
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Communications (softwhere/comms): reply address served by `softwhere comms inbound`, links in mails, SMS gateway.
+COMMS_REPLY_TO = os.environ.get("SOFTWHERE_MAIL_REPLY_TO", "")
+SOFTWHERE_PUBLIC_URL = os.environ.get("SOFTWHERE_PUBLIC_URL", "http://localhost:8000")
+COMMS_SMS_BACKEND = os.environ.get("SOFTWHERE_SMS_BACKEND", "file")  # file | http | dotted.path.Class
+COMMS_SMS_URL = os.environ.get("SOFTWHERE_SMS_URL", "")
+COMMS_SMS_TOKEN = os.environ.get("SOFTWHERE_SMS_TOKEN", "")
+COMMS_SMS_SENDER = os.environ.get("SOFTWHERE_SMS_SENDER", "SOFTWHERE")
 
 # Ticket references: date-based like the seed's "2505057242" (YYMM + 6-digit sequence).
 TICKET_REFERENCE_PREFIX = os.environ.get("SOFTWHERE_TICKET_REFERENCE_PREFIX", "")

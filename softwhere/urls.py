@@ -14,6 +14,8 @@ urlpatterns = [
     path("commandes/", include("softwhere.orders.urls")),
     path("sla/", include("softwhere.sla.urls")),
     path("telephonie/", include("softwhere.telephony.urls")),
+    path("communications/", include("softwhere.comms.urls")),
+    path("interop/", include("softwhere.interop.urls")),
     path("api/v1/", include("softwhere.api_urls")),
     path("tmf-api/", include("softwhere.interop.tmf_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

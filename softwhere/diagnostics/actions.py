@@ -16,10 +16,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from softwhere.core.models import record_audit
 from softwhere.inventory.models import Equipment
+from softwhere.jobs.choices import JobStatus
+from softwhere.jobs.models import ScheduledJob
 from softwhere.tickets.choices import FINISHED_STATUSES, TicketStatus, TimelineKind, Visibility
 from softwhere.tickets.models import Ticket, TimelineEntry
 from softwhere.tickets.transitions import TicketError, TicketErrorCode
@@ -27,7 +30,7 @@ from softwhere.tickets.transitions import TicketError, TicketErrorCode
 from . import conf, crypto
 from .adapters import local, transport
 from .adapters.transport import Endpoint, TransportError
-from .adapters.vendors import get_vendor
+from .adapters.vendors import VendorProfile, get_vendor
 from .choices import CredentialKind, DiagnosticKind, PingSource, Trigger, Verdict, WatchStatus
 from .models import Bastion, DeviceCredential, DiagnosticRun, KnownHost, ObservationWatch, ServiceSheet
 from .services import observation
@@ -39,6 +42,7 @@ from .services.traceroute import parse_traceroute
 logger = logging.getLogger("softwhere.diagnostics")
 
 JOB_OBSERVATION_CHECK = "diagnostics.observation_check"
+JOB_DIAGNOSE = "diagnostics.diagnose"
 MASK = "********"
 
 #: transport failures that say the equipment (not the desk) is unreachable.
@@ -442,12 +446,19 @@ def read_alarm_log(
     except (TransportError, _Config) as exc:
         return _failure(check, exc)
     out = outputs[0]
-    at = at or timezone.now()
+    reading = _alarm_reading(vendor, sheet, out.output, out.transcript, at or timezone.now())
+    return _record(check, raw=out.transcript, **reading)
+
+
+def _alarm_reading(
+    vendor: VendorProfile, sheet: ServiceSheet, output: str, transcript: str, at: datetime
+) -> dict[str, Any]:
+    """Parse an alarm log and give the flapping verdict: the ``_record`` arguments of the run."""
     log: AlarmLog
-    if vendor.is_error(out.output):
-        log = AlarmLog(format=vendor.id, recognised=False, raw=out.output)
+    if vendor.is_error(output):
+        log = AlarmLog(format=vendor.id, recognised=False, raw=output)
     else:
-        log = vendor.parse_alarm_log(out.transcript, sheet.tz, at)
+        log = vendor.parse_alarm_log(transcript, sheet.tz, at)
     analysis = analyse(log, at, conf.flap_thresholds(), display_tz=sheet.tz)
     message = analysis.message
     if not log.recognised:
@@ -455,14 +466,34 @@ def read_alarm_log(
     elif log.truncated:
         message += " (journal tronqué : dernière entrée incomplète)"
     verdict = {"stable": Verdict.STABLE, "flapping": Verdict.FLAPPING}.get(analysis.verdict, Verdict.UNKNOWN)
-    return _record(
-        check,
-        raw=out.transcript,
-        parsed={"log": log.to_dict(), "analysis": analysis.to_dict()},
-        verdict=verdict,
-        message=message,
-        error_code="unknown_format" if not log.recognised else "",
-    )
+    return {
+        "parsed": {"log": log.to_dict(), "analysis": analysis.to_dict()},
+        "verdict": verdict,
+        "message": message,
+        "error_code": "unknown_format" if not log.recognised else "",
+    }
+
+
+def record_alarm_log_capture(
+    sheet: ServiceSheet, *, ticket: Ticket | None, actor: Any, text: str, captured_at: datetime | None = None
+) -> DiagnosticRun:
+    """An alarm log captured outside the desk (a technician's own session) becomes evidence like a live read.
+
+    It is read as of ``captured_at`` (a log says nothing about what happened after it was taken)
+    and its run says where it came from, so nobody mistakes it for a check the desk ran.
+    """
+    _require_agent(actor, "joindre un journal d'alarmes")
+    if ticket is not None and ticket.status in FINISHED_STATUSES:
+        raise TicketError(TicketErrorCode.TRANSITION_NOT_ALLOWED, "Ticket terminé : relevé impossible à joindre.")
+    if not text.strip():
+        raise ValidationError({"text": ["Collez le journal d'alarmes relevé."]})
+    at = captured_at or timezone.now()
+    if at > timezone.now():
+        raise ValidationError({"captured_at": ["La date du relevé est dans le futur."]})
+    vendor = get_vendor(sheet.vendor)
+    check = _check(sheet, DiagnosticKind.ALARM_LOG, ticket, actor, Trigger.AGENT, None)
+    check.command, check.via, check.started_at = vendor.command("alarm_log"), "relevé fourni par un agent", at
+    return _record(check, raw=text, **_alarm_reading(vendor, sheet, text, text, at))
 
 
 # --- "Diagnostiquer" --------------------------------------------------------------------------------------------
@@ -567,6 +598,70 @@ def diagnose_ticket(
         item.alarm_log = read_alarm_log(sheet, ticket=ticket, actor=actor, trigger=trigger, watch=watch)
         report.items.append(item)
     return report
+
+
+# --- « Diagnostiquer » on the worker ---------------------------------------------------------------------------
+
+
+def diagnosis_jobs(ticket: Ticket) -> QuerySet[ScheduledJob]:
+    """The « Diagnostiquer » requests of a ticket, newest first."""
+    return ScheduledJob.objects.filter(kind=JOB_DIAGNOSE, payload__ticket_id=ticket.pk).order_by("-created_at", "-id")
+
+
+def request_diagnosis(ticket: Ticket, *, actor: Any) -> ScheduledJob:
+    """Queue « Diagnostiquer » for the worker; a request already waiting or running is returned instead.
+
+    SSH through a bastion may take a minute per router (connect + login + command
+    timeouts): that must not hold a web request, and the evidence must be stored
+    even if the agent closes the page. The worker runs it as the requesting agent.
+    """
+    from softwhere.jobs.actions import schedule
+
+    _require_agent(actor, "lancer un diagnostic")
+    if ticket.status in FINISHED_STATUSES:
+        raise TicketError(TicketErrorCode.TRANSITION_NOT_ALLOWED, "Ticket terminé : diagnostic impossible.")
+    with transaction.atomic():
+        # The ticket row lock serialises double clicks: one request in flight per ticket.
+        Ticket.objects.select_for_update().filter(pk=ticket.pk).exists()
+        current = diagnosis_jobs(ticket).filter(status__in=(JobStatus.PENDING, JobStatus.RUNNING)).first()
+        if current is not None:
+            return current
+        job = schedule(
+            JOB_DIAGNOSE,
+            timezone.now(),
+            {"ticket_id": ticket.pk, "actor_id": actor.pk},
+            max_attempts=DIAGNOSE_MAX_ATTEMPTS,
+        )
+        record_audit(actor, "diagnostics.requested", ticket, {"job": job.pk})
+    return job
+
+
+#: a check only reads the devices, so one retry after a crashed worker is harmless.
+DIAGNOSE_MAX_ATTEMPTS = 2
+
+
+def run_requested_diagnosis(payload: dict[str, Any]) -> str:
+    """The worker's side of ``request_diagnosis``; a request that became moot is explained in the timeline."""
+    from softwhere.accounts.models import User
+    from softwhere.jobs.system import system_user
+
+    ticket = Ticket.objects.filter(pk=int(payload["ticket_id"])).first()
+    if ticket is None:
+        return "no_ticket"
+    actor = User.objects.filter(pk=int(payload["actor_id"]), is_active=True).first()
+    try:
+        if actor is None:
+            raise TicketError(TicketErrorCode.ROLE_NOT_ALLOWED, "Le compte qui a demandé le diagnostic est désactivé.")
+        diagnose_ticket(ticket, actor=actor)
+    except TicketError as exc:
+        log_to_timeline(
+            ticket,
+            actor=system_user(),
+            body=f"Diagnostic demandé non exécuté : {exc.message}",
+            data={"diagnose": "refused", "code": str(exc.code)},
+        )
+        return "refused"
+    return "done"
 
 
 # --- Reboot --------------------------------------------------------------------------------------------------

@@ -96,6 +96,12 @@ def fingerprint_of(public_key: str) -> tuple[str, str]:
         blob = base64.b64decode(parts[1], validate=True)
     except ValueError:
         raise ValidationError({"public_key": ["Clé publique illisible (base64 invalide)."]}) from None
+    # The key blob starts with its own type (SSH wire format): catches pasted garbage and mismatched lines.
+    size = int.from_bytes(blob[:4], "big") if len(blob) >= 4 else -1
+    if size <= 0 or blob[4 : 4 + size].decode("ascii", "replace") != parts[0]:
+        raise ValidationError(
+            {"public_key": [f"Clé publique invalide : le contenu n'est pas une clé de type « {parts[0]} »."]}
+        )
     digest = base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
     return parts[0], f"SHA256:{digest}"
 

@@ -6,10 +6,14 @@ Thin views: they scope the ticket with ``visible_to``, call one function of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar, cast
 
+from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,15 +22,21 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from softwhere.core.views import AuthedRequest, error_messages, staff_required
+from softwhere.accounts.choices import Role
+from softwhere.core.views import AuthedRequest, add_errors_to_form, error_messages, staff_required
+from softwhere.jobs.choices import JobStatus
 from softwhere.tickets.choices import FINISHED_STATUSES
 from softwhere.tickets.models import Ticket
 from softwhere.tickets.transitions import TicketError
 
 from . import actions, conf
+from .adapters.vendors import VENDORS
 from .choices import DiagnosticKind, Verdict, WatchStatus
-from .models import DiagnosticRun, ObservationWatch, ServiceSheet
+from .forms import BastionForm, CredentialForm, KnownHostForm
+from .models import Bastion, DeviceCredential, DiagnosticRun, KnownHost, ObservationWatch, ServiceSheet
 from .services.chart import Lane, transitions_svg
+
+_V = TypeVar("_V", bound=Callable[..., HttpResponse])
 
 
 def _ticket(request: AuthedRequest, reference: str) -> Ticket:
@@ -82,7 +92,13 @@ def panel_context(ticket: Ticket, user: Any) -> dict[str, Any]:
         else ""
     )
     watch = ObservationWatch.objects.filter(ticket=ticket).order_by("-started_at", "-id").first()
+    job = actions.diagnosis_jobs(ticket).first()
+    in_flight = job is not None and job.status in (JobStatus.PENDING, JobStatus.RUNNING)
     return {
+        "diag_job": job,
+        "diag_in_flight": in_flight,
+        "diag_job_running": job is not None and job.status == JobStatus.RUNNING,
+        "diag_job_failed": job is not None and job.status == JobStatus.FAILED,
         "ticket": ticket,
         "diag_rows": rows,
         "diag_without_sheet": without,
@@ -93,6 +109,7 @@ def panel_context(ticket: Ticket, user: Any) -> dict[str, Any]:
         "diag_can_run": bool(getattr(user, "is_agent", False)) and ticket.status not in FINISHED_STATUSES,
         "diag_can_reboot": bool(getattr(user, "is_n2", False)) and ticket.status not in FINISHED_STATUSES,
         "verdict_stable": Verdict.STABLE,
+        "diag_can_configure": can_manage_access(user),
     }
 
 
@@ -112,19 +129,18 @@ def _back(request: AuthedRequest, ticket: Ticket) -> HttpResponse:
 @require_POST
 @staff_required
 def diagnose(request: AuthedRequest, reference: str) -> HttpResponse:
+    """Queue the diagnosis for the worker; the panel then polls until the run is done."""
     ticket = _ticket(request, reference)
     try:
-        report = actions.diagnose_ticket(ticket, actor=request.user)
+        actions.request_diagnosis(ticket, actor=request.user)
     except (TicketError, ValidationError, PermissionDenied) as exc:
         for line in error_messages(exc):
             messages.error(request, line)
         return _back(request, ticket)
-    if not report.items:
-        messages.warning(request, "Aucun équipement concerné n'a de fiche prestation : rien à diagnostiquer.")
-    for item in report.items:
-        name = item.sheet.hostname or str(item.sheet.admin_ip)
-        level = messages.success if item.verdict in (Verdict.STABLE, Verdict.REACHABLE) else messages.warning
-        level(request, f"{name} : {item.message}")
+    if not request.htmx:  # type: ignore[attr-defined]
+        messages.info(
+            request, "Diagnostic lancé : le résultat s'affiche dans le panneau Diagnostics dès qu'il est prêt."
+        )
     return _back(request, ticket)
 
 
@@ -175,3 +191,117 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         DiagnosticRun.objects.visible_to(request.user).select_related("ticket", "sheet", "actor"), pk=pk
     )
     return render(request, "diagnostics/run_detail.html", {"run": run})
+
+
+# --- SSH access configuration (administrators) ----------------------------------------------------------------
+
+
+def admin_required(view: _V) -> _V:
+    """Credentials, bastions and host keys open customers' routers: administrators only."""
+
+    @wraps(view)
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_manage_access(request.user):
+            raise PermissionDenied("Page réservée aux administrateurs.")
+        return view(request, *args, **kwargs)
+
+    return cast(_V, login_required(wrapper))
+
+
+def can_manage_access(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and (user.is_superuser or user.role == Role.ADMIN))
+
+
+@admin_required
+def access_config(request: AuthedRequest) -> HttpResponse:
+    """Credentials (secret never shown), bastions, trusted host keys and the vendors' read-only command sets."""
+    used_by: dict[int, int] = {}
+    for cred_id in ServiceSheet.objects.exclude(credential=None).values_list("credential_id", flat=True):
+        used_by[cred_id] = used_by.get(cred_id, 0) + 1
+    credentials = list(DeviceCredential.objects.all())
+    for cred in credentials:
+        cred.sheet_count = used_by.get(cred.pk, 0)  # type: ignore[attr-defined]
+    vendors = [
+        {"profile": p, "commands": sorted(p.commands.items()), "reboot": p.reboot.command if p.reboot else ""}
+        for p in VENDORS.values()
+    ]
+    return render(
+        request,
+        "diagnostics/config/access.html",
+        {
+            "credentials": credentials,
+            "bastions": Bastion.objects.select_related("credential"),
+            "known_hosts": KnownHost.objects.select_related("added_by"),
+            "vendors": vendors,
+        },
+    )
+
+
+def _config_form(request: AuthedRequest, form: forms.Form, title: str, testid: str) -> HttpResponse:
+    return render(request, "diagnostics/config/form.html", {"form": form, "title": title, "testid": testid})
+
+
+@admin_required
+def credential_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
+    cred = get_object_or_404(DeviceCredential, pk=pk) if pk else None
+    initial = {"name": cred.name, "username": cred.username, "kind": cred.kind} if cred else {}
+    form = CredentialForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            saved = actions.save_credential(
+                actor=request.user,
+                credential=cred,
+                name=d["name"],
+                username=d["username"],
+                kind=d["kind"],
+                secret=d["secret"] or None,
+            )
+        except ValidationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Identifiant « {saved.name} » enregistré.")
+            return redirect("diagnostics:access")
+    title = f"Identifiant « {cred.name} »" if cred else "Nouvel identifiant"
+    return _config_form(request, form, title, "credential-form")
+
+
+@admin_required
+def bastion_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
+    bastion = get_object_or_404(Bastion, pk=pk) if pk else None
+    initial: dict[str, Any] = {"port": 22, "enabled": True}
+    if bastion is not None:
+        initial = {f: getattr(bastion, f) for f in BastionForm.base_fields}
+    form = BastionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.save_bastion(actor=request.user, bastion=bastion, **form.action_kwargs())
+        except ValidationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Bastion « {saved.name} » enregistré.")
+            return redirect("diagnostics:access")
+    return _config_form(request, form, f"Bastion « {bastion.name} »" if bastion else "Nouveau bastion", "bastion-form")
+
+
+@admin_required
+def known_host_add(request: AuthedRequest) -> HttpResponse:
+    form = KnownHostForm(request.POST or None, initial={"port": 22})
+    if request.method == "POST" and form.is_valid():
+        try:
+            kh = actions.add_known_host(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Clé de {kh.host}:{kh.port} approuvée ({kh.fingerprint}).")
+            return redirect("diagnostics:access")
+    return _config_form(request, form, "Approuver une clé d'hôte SSH", "known-host-form")
+
+
+@require_POST
+@admin_required
+def known_host_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    kh = get_object_or_404(KnownHost, pk=pk)
+    actions.remove_known_host(kh, actor=request.user)
+    messages.success(request, f"Clé de {kh.host}:{kh.port} retirée : les connexions à cet hôte seront refusées.")
+    return redirect("diagnostics:access")

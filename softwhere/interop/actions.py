@@ -121,8 +121,10 @@ def served_access_for(peer: InteropPeer, prestation: str | None, prise: str | No
     if len(matches) != 1:
         return None
     match = matches[0]
-    if prise and prestation and (
-        match.reference_prise.upper() != prise.upper() or match.reference_prestation.upper() != prestation.upper()
+    if (
+        prise
+        and prestation
+        and (match.reference_prise.upper() != prise.upper() or match.reference_prestation.upper() != prestation.upper())
     ):
         return None
     return match
@@ -235,8 +237,9 @@ def escalate_to_oi(
     return sig
 
 
-def oc_receive_ack(sig: Signalisation, *, ok: bool, oi_reference: str = "", acknowledged_at: datetime | None = None,
-                   refusal: str = "") -> Signalisation:
+def oc_receive_ack(
+    sig: Signalisation, *, ok: bool, oi_reference: str = "", acknowledged_at: datetime | None = None, refusal: str = ""
+) -> Signalisation:
     """AR OK: the OI's ticket id, the desk ticket waits for the carrier. AR KO: the reason, the agent takes over."""
     with transaction.atomic():
         sig = _lock(sig)
@@ -252,7 +255,9 @@ def oc_receive_ack(sig: Signalisation, *, ok: bool, oi_reference: str = "", ackn
             ticket = sig.ticket
             if ticket is not None:
                 if ticket.status in (TicketStatus.IN_PROGRESS, TicketStatus.ESCALATED):
-                    _ticket_transition(sig, "wait_carrier", carrier_ticket_reference=oi_reference, carrier=sig.peer.name)
+                    _ticket_transition(
+                        sig, "wait_carrier", carrier_ticket_reference=oi_reference, carrier=sig.peer.name
+                    )
                 else:
                     ticket_actions.update_ticket(
                         ticket, actor=system_user(), carrier=sig.peer.name[:60], carrier_ticket_reference=oi_reference
@@ -398,6 +403,52 @@ def oc_send_information(
     return sig
 
 
+def oc_answer_appointment(
+    sig: Signalisation,
+    *,
+    actor: Any,
+    accept: bool,
+    slot: Slot | None = None,
+    proposals: list[Slot] | None = None,
+    text: str = "",
+) -> Signalisation:
+    """« Réponse RDV »: accept one of the OI's slots, or refuse them with (up to three) new proposals.
+
+    The OI then confirms (« Confirmation RDV ») or proposes again; nothing is fixed on our side
+    before its confirmation.
+    """
+    if accept:
+        if slot is None:
+            offered = [Slot.from_json(p) for p in sig.proposals]
+            if len(offered) != 1:
+                raise ValidationError({"slot": ["Choisissez le créneau accepté parmi ceux proposés par l'OI."]})
+            slot = offered[0]
+        body = text or f"Rendez-vous du {slot.label()} accepté par le client."
+        return oc_send_information(sig, actor=actor, info_type="REPONSE_RDV", text=body, proposals=[slot])
+    if not proposals:
+        raise ValidationError({"proposals": ["Proposez au moins un nouveau créneau (trois au plus)."]})
+    body = text or "Créneaux proposés refusés par le client ; nouvelles disponibilités jointes."
+    return oc_send_information(sig, actor=actor, info_type="REPONSE_RDV", text=body, proposals=proposals)
+
+
+def oc_relaunch(sig: Signalisation, *, actor: Any, text: str = "") -> Signalisation:
+    """Chase the OI: messages that failed for good are queued again, then a « demande d'information » leaves."""
+    with transaction.atomic():
+        sig = _lock(sig)
+        if sig.role != Role.OC or sig.is_final:
+            raise InteropError(Reason.STATE, "signalisation terminée : relance impossible")
+        failed = list(sig.messages.filter(direction="out", status="failed").order_by("id"))
+        for message in failed:
+            outbound.requeue(message)
+        if not sig.oi_reference:
+            if not failed:
+                raise InteropError(Reason.STATE, "AR de l'OI attendu : rien à relancer pour l'instant")
+            _comment(sig, f"Relance : {len(failed)} message(s) en échec renvoyé(s) à {sig.peer.name}.")
+            return sig
+    body = text or f"Relance : merci de nous indiquer l'avancement de la signalisation {sig.oc_reference}."
+    return oc_send_information(sig, actor=actor, info_type="DEMANDE_INFO", text=body)
+
+
 def oc_cancel(sig: Signalisation, *, actor: Any, reason_text: str) -> Signalisation:
     """Withdraw a signalisation: cancelled at once before the OI takes charge, else a cancellation request."""
     if not reason_text.strip():
@@ -406,6 +457,8 @@ def oc_cancel(sig: Signalisation, *, actor: Any, reason_text: str) -> Signalisat
         sig = _lock(sig)
         if sig.role != Role.OC or sig.is_final:
             raise InteropError(Reason.STATE, "signalisation déjà terminée")
+        if sig.status == S.CANCELLATION_REQUESTED:
+            raise InteropError(Reason.STATE, "annulation déjà demandée : réponse de l'OI attendue")
         immediate = sig.status in (S.SUBMITTED, S.ACKNOWLEDGED) and sig.protocol != Protocol.V1
         if sig.protocol == Protocol.INTEROP_TMF and not immediate:
             raise InteropError(Reason.STATE, "profil Interop : annulation possible seulement à l'état acknowledged")
@@ -544,7 +597,9 @@ def _oi_lock(sig: Signalisation) -> Signalisation:
     return sig
 
 
-def oi_take_charge(sig: Signalisation, *, actor: Any, resolution_state: str = ResolutionState.TO_DEFINE) -> Signalisation:
+def oi_take_charge(
+    sig: Signalisation, *, actor: Any, resolution_state: str = ResolutionState.TO_DEFINE
+) -> Signalisation:
     """« Prise en charge par l'OI » (v2.0 CASE SOLVING NOTIFICATION → OPENACTIVE; profile inProgress)."""
     with transaction.atomic():
         sig = _oi_lock(sig)

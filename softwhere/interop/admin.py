@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -12,9 +13,59 @@ class ServedAccessInline(admin.TabularInline):
     raw_id_fields = ("access",)
 
 
+class InteropPeerForm(forms.ModelForm):
+    """The token is typed in, stored encrypted, never displayed back (like diagnostics credentials)."""
+
+    new_auth_token = forms.CharField(
+        label="jeton envoyé",
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Envoyé en « Authorization: Token … ». Laisser vide pour conserver le jeton enregistré.",
+    )
+    clear_auth_token = forms.BooleanField(label="supprimer le jeton enregistré", required=False)
+    endpoint_url = forms.URLField(
+        label="URL de ses web services", required=False, max_length=300, assume_scheme="https"
+    )
+    callback_url = forms.URLField(
+        label="notre URL de rappel pour lui", required=False, max_length=300, assume_scheme="https"
+    )
+
+    class Meta:
+        model = InteropPeer
+        fields = (
+            "name",
+            "code",
+            "peer_role",
+            "protocol",
+            "is_active",
+            "local_code",
+            "mail_address",
+            "local_mail_address",
+            "smtp_host",
+            "smtp_port",
+            "endpoint_url",
+            "callback_url",
+            "inbound_user",
+            "remote_hub_id",
+            "auto_accept_resolution",
+        )
+
+    def save(self, commit: bool = True) -> Any:
+        peer = super().save(commit=False)
+        if self.cleaned_data.get("clear_auth_token"):
+            peer.auth_token = ""
+        elif self.cleaned_data.get("new_auth_token"):
+            peer.auth_token = self.cleaned_data["new_auth_token"]
+        if commit:
+            peer.save()
+        return peer
+
+
 @admin.register(InteropPeer)
 class InteropPeerAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "peer_role", "protocol", "is_active")
+    form = InteropPeerForm
+    list_display = ("name", "code", "peer_role", "protocol", "is_active", "has_auth_token")
     list_filter = ("peer_role", "protocol", "is_active")
     inlines = [ServedAccessInline]
     raw_id_fields = ("inbound_user",)

@@ -44,8 +44,12 @@ def ingest_mail(raw: bytes) -> list[InteropMessage]:
     if peer is None:
         return [
             journal.record(
-                direction=Direction.INBOUND, protocol=Protocol.V1, kind=MessageKind.UNKNOWN,
-                status=MessageStatus.REJECTED, raw=raw, subject=subject,
+                direction=Direction.INBOUND,
+                protocol=Protocol.V1,
+                kind=MessageKind.UNKNOWN,
+                status=MessageStatus.REJECTED,
+                raw=raw,
+                subject=subject,
                 reason=reason(Reason.UNKNOWN_SENDER, f"expéditeur {sender or '?'} non configuré"),
             )
         ]
@@ -53,8 +57,14 @@ def ingest_mail(raw: bytes) -> list[InteropMessage]:
     if not attachments:
         subject_name = v1_csv.filename_from_subject(subject) or ""
         record = journal.record(
-            direction=Direction.INBOUND, protocol=Protocol.V1, kind=MessageKind.UNKNOWN,
-            status=MessageStatus.REJECTED, peer=peer, raw=raw, subject=subject, filename=subject_name,
+            direction=Direction.INBOUND,
+            protocol=Protocol.V1,
+            kind=MessageKind.UNKNOWN,
+            status=MessageStatus.REJECTED,
+            peer=peer,
+            raw=raw,
+            subject=subject,
+            filename=subject_name,
             reason=reason(Reason.FILE_UNREADABLE, "aucun fichier CSV joint"),
         )
         return [record]
@@ -91,10 +101,18 @@ def ingest_v1_file(
     kind = parsed.file_type.kind if parsed.file_type else MessageKind.UNKNOWN
     with transaction.atomic():
         fields: dict[str, Any] = {
-            "direction": Direction.INBOUND, "protocol": Protocol.V1, "kind": kind, "status": MessageStatus.PROCESSED,
-            "peer": peer, "raw": raw or content, "filename": filename, "subject": subject,
-            "parsed": {"type": parsed.file_type.key if parsed.file_type else None,
-                       "rows": [row.values or row.raw for row in parsed.rows]},
+            "direction": Direction.INBOUND,
+            "protocol": Protocol.V1,
+            "kind": kind,
+            "status": MessageStatus.PROCESSED,
+            "peer": peer,
+            "raw": raw or content,
+            "filename": filename,
+            "subject": subject,
+            "parsed": {
+                "type": parsed.file_type.key if parsed.file_type else None,
+                "rows": [row.values or row.raw for row in parsed.rows],
+            },
         }
         if dedupe_key:  # the same mail delivered twice (same Message-ID) is journaled once
             record, new = journal.record_once(dedupe_key, **fields)
@@ -197,8 +215,11 @@ def _find(peer: InteropPeer, oc_reference: str | None, oi_reference: str | None)
 def _v1_ack(peer: InteropPeer, sig: Signalisation, row: v1_csv.Row) -> None:
     data = row.data
     actions.oc_receive_ack(
-        sig, ok=data["ResultatAR"] == "OK", oi_reference=data["IdTicketOI"] or "",
-        acknowledged_at=data["DatePriseEnCompte"], refusal=data["MotifRefus"] or "",
+        sig,
+        ok=data["ResultatAR"] == "OK",
+        oi_reference=data["IdTicketOI"] or "",
+        acknowledged_at=data["DatePriseEnCompte"],
+        refusal=data["MotifRefus"] or "",
     )
 
 
@@ -209,8 +230,12 @@ def _v1_information(peer: InteropPeer, sig: Signalisation, row: v1_csv.Row) -> N
     if sig.role == Role.OC:
         confirmed = info_type in codes.APPOINTMENT_CONFIRMATIONS and len(slots) == 1
         actions.oc_receive_information(
-            sig, info_type=info_type, text=data["Commentaire"] or "", appointment=slots[0] if confirmed else None,
-            proposals=None if confirmed else slots, appointment_id=data["IdRdv"] or "",
+            sig,
+            info_type=info_type,
+            text=data["Commentaire"] or "",
+            appointment=slots[0] if confirmed else None,
+            proposals=None if confirmed else slots,
+            appointment_id=data["IdRdv"] or "",
         )
     else:
         actions.oi_receive_information(sig, info_type=info_type, text=data["Commentaire"] or "", proposals=slots)
@@ -219,8 +244,12 @@ def _v1_information(peer: InteropPeer, sig: Signalisation, row: v1_csv.Row) -> N
 def _v1_closure(peer: InteropPeer, sig: Signalisation, row: v1_csv.Row) -> None:
     data = row.data
     actions.oc_receive_closure(
-        sig, code=data["CodeCloture"], responsibility=data["Responsabilite"], location=data["LocalisationDefaut"] or "",
-        comment=data["Commentaire"] or "", closed_at=data["DateCloture"],
+        sig,
+        code=data["CodeCloture"],
+        responsibility=data["Responsabilite"],
+        location=data["LocalisationDefaut"] or "",
+        comment=data["Commentaire"] or "",
+        closed_at=data["DateCloture"],
     )
 
 
@@ -244,7 +273,10 @@ def _v1_notice(peer: InteropPeer, parsed: v1_csv.ParsedFile, file_type: v1_csv.F
             by_ref.setdefault(row.data["ReferencePrevenance"], []).append(row)
         for ref, rows in by_ref.items():
             Notice.objects.update_or_create(
-                peer=peer, kind=MessageKind.MAINTENANCE, direction=Direction.INBOUND, reference=ref,
+                peer=peer,
+                kind=MessageKind.MAINTENANCE,
+                direction=Direction.INBOUND,
+                reference=ref,
                 defaults={
                     "pm_reference": rows[0].data["ReferencePM"],
                     "starts_at": min(r.data["DateDebutPrevue"] for r in rows),
@@ -258,7 +290,10 @@ def _v1_notice(peer: InteropPeer, parsed: v1_csv.ParsedFile, file_type: v1_csv.F
         notice = None
         if row.ok:
             notice, _ = Notice.objects.get_or_create(
-                peer=peer, kind=MessageKind.DAMAGE, direction=Direction.INBOUND, reference=row.data["ReferenceDommage"],
+                peer=peer,
+                kind=MessageKind.DAMAGE,
+                direction=Direction.INBOUND,
+                reference=row.data["ReferenceDommage"],
                 defaults={"pm_reference": row.data["ReferencePM"], "lines": [row.values]},
             )
             if not notice.peer_reference:
@@ -278,12 +313,25 @@ def _v1_notice(peer: InteropPeer, parsed: v1_csv.ParsedFile, file_type: v1_csv.F
     return bad
 
 
-def send_damage_notice(peer: InteropPeer, *, reference: str, pm: str, location: str, contact_name: str,
-                       contact_phone: str, observed_on: Any, comment: str = "") -> Notice:
+def send_damage_notice(
+    peer: InteropPeer,
+    *,
+    reference: str,
+    pm: str,
+    location: str,
+    contact_name: str,
+    contact_phone: str,
+    observed_on: Any,
+    comment: str = "",
+) -> Notice:
     """We are OC: tell the OI about damage seen in a building (v1.0a only, seed 002)."""
     row = {
-        "ReferenceDommage": reference, "ReferencePM": pm, "LocalisationDommage": location,
-        "NomContact": contact_name, "TelContact": formats.parse_phone(contact_phone), "DateConstat": observed_on,
+        "ReferenceDommage": reference,
+        "ReferencePM": pm,
+        "LocalisationDommage": location,
+        "NomContact": contact_name,
+        "TelContact": formats.parse_phone(contact_phone),
+        "DateConstat": observed_on,
         "Commentaire": comment,
     }
     check = v1_csv.check_row(v1_csv.DAMAGE, [v1_csv._cell(v) for v in row.values()], 1)
@@ -291,19 +339,40 @@ def send_damage_notice(peer: InteropPeer, *, reference: str, pm: str, location: 
         raise InteropError(Reason.BAD_FORMAT, " ; ".join(check.reasons))
     with transaction.atomic():
         notice = Notice.objects.create(
-            peer=peer, kind=MessageKind.DAMAGE, direction=Direction.OUTBOUND, reference=reference, pm_reference=pm,
-            lines=[check.values], status=MessageStatus.PENDING,
+            peer=peer,
+            kind=MessageKind.DAMAGE,
+            direction=Direction.OUTBOUND,
+            reference=reference,
+            pm_reference=pm,
+            lines=[check.values],
+            status=MessageStatus.PENDING,
         )
         outbound.send_v1_file(peer, v1_csv.DAMAGE, [row])
     return notice
 
 
-def send_maintenance_notice(peer: InteropPeer, *, reference: str, pm: str, starts_at: datetime, ends_at: datetime,
-                            addresses: list[tuple[str, str, str]], comment: str = "") -> Notice:
+def send_maintenance_notice(
+    peer: InteropPeer,
+    *,
+    reference: str,
+    pm: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    addresses: list[tuple[str, str, str]],
+    comment: str = "",
+) -> Notice:
     """We are OI: planned works behind a PM, one line per impacted address (v1.0a only)."""
     rows = [
-        {"ReferencePrevenance": reference, "ReferencePM": pm, "DateDebutPrevue": starts_at, "DateFinPrevue": ends_at,
-         "Adresse": street, "CodePostal": postal_code, "Commune": city, "Commentaire": comment}
+        {
+            "ReferencePrevenance": reference,
+            "ReferencePM": pm,
+            "DateDebutPrevue": starts_at,
+            "DateFinPrevue": ends_at,
+            "Adresse": street,
+            "CodePostal": postal_code,
+            "Commune": city,
+            "Commentaire": comment,
+        }
         for street, postal_code, city in addresses
     ]
     for i, row in enumerate(rows, start=1):
@@ -312,9 +381,14 @@ def send_maintenance_notice(peer: InteropPeer, *, reference: str, pm: str, start
             raise InteropError(Reason.BAD_FORMAT, " ; ".join(check.reasons))
     with transaction.atomic():
         notice = Notice.objects.create(
-            peer=peer, kind=MessageKind.MAINTENANCE, direction=Direction.OUTBOUND, reference=reference,
-            pm_reference=pm, starts_at=starts_at, ends_at=ends_at, lines=[{k: v1_csv._cell(v) for k, v in r.items()}
-                                                                          for r in rows],
+            peer=peer,
+            kind=MessageKind.MAINTENANCE,
+            direction=Direction.OUTBOUND,
+            reference=reference,
+            pm_reference=pm,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            lines=[{k: v1_csv._cell(v) for k, v in r.items()} for r in rows],
         )
         outbound.send_v1_file(peer, v1_csv.MAINTENANCE, rows)
     return notice
@@ -334,7 +408,8 @@ def check_v1_file(content: bytes, filename: str | None = None, peer: InteropPeer
         if row.ok and parsed.file_type is v1_csv.DEPOSIT:
             peers = [peer] if peer else list(InteropPeer.objects.filter(peer_role=Role.OC, is_active=True))
             served = [
-                p for p in peers
+                p
+                for p in peers
                 if actions.served_access_for(p, row.data["ReferencePrestationPrise"], row.data["ReferencePrise"])
             ]
             if peers and not served:
@@ -356,8 +431,9 @@ def check_v1_file(content: bytes, filename: str | None = None, peer: InteropPeer
 # --- v2.0 (XML over HTTP) -------------------------------------------------------------------------------------------
 
 
-def _v2_ack(response: str, *, ok: bool, sig: Signalisation | None = None, oc_reference: str = "",
-            code: str = "", text: str = "") -> bytes:
+def _v2_ack(
+    response: str, *, ok: bool, sig: Signalisation | None = None, oc_reference: str = "", code: str = "", text: str = ""
+) -> bytes:
     return v2_xml.build_ack(
         response,
         {
@@ -376,8 +452,12 @@ def receive_v2(peer: InteropPeer, body: bytes) -> bytes:
     """One v2.0 request from ``peer``: the acknowledgement document to answer (AR OK or KO)."""
     with transaction.atomic():
         record = journal.record(
-            direction=Direction.INBOUND, protocol=Protocol.V2, kind=MessageKind.UNKNOWN, status=MessageStatus.PROCESSED,
-            peer=peer, raw=body,
+            direction=Direction.INBOUND,
+            protocol=Protocol.V2,
+            kind=MessageKind.UNKNOWN,
+            status=MessageStatus.PROCESSED,
+            peer=peer,
+            raw=body,
         )
         try:
             root, transaction_name, ticket = v2_xml.parse_request(body)
@@ -393,8 +473,13 @@ def receive_v2(peer: InteropPeer, body: bytes) -> bytes:
                 journal.link(record, ack.signalisation)
                 if not ack.ok:
                     journal.finish(record, MessageStatus.REJECTED, ack.refusal)
-                    return _v2_ack(response, ok=False, oc_reference=ack.oc_reference,
-                                   code=ack.reasons[0].split(" ")[0], text=ack.refusal)
+                    return _v2_ack(
+                        response,
+                        ok=False,
+                        oc_reference=ack.oc_reference,
+                        code=ack.reasons[0].split(" ")[0],
+                        text=ack.refusal,
+                    )
                 record.save()
                 if ack.duplicate:
                     journal.finish(record, MessageStatus.DUPLICATE)
@@ -404,7 +489,9 @@ def receive_v2(peer: InteropPeer, body: bytes) -> bytes:
             return _v2_ack(response, ok=True, sig=sig)
         except InteropError as exc:
             journal.finish(record, MessageStatus.REJECTED, str(exc))
-            return _v2_ack(response, ok=False, oc_reference=ticket.get("OcTicketId", ""), code=exc.code, text=exc.message)
+            return _v2_ack(
+                response, ok=False, oc_reference=ticket.get("OcTicketId", ""), code=exc.code, text=exc.message
+            )
 
 
 def _v2_create(peer: InteropPeer, ticket: dict[str, Any]) -> actions.AckResult:
@@ -412,11 +499,18 @@ def _v2_create(peer: InteropPeer, ticket: dict[str, Any]) -> actions.AckResult:
         raise InteropError(Reason.STATE, "création réservée à un OC")
     customer = ticket.get("Customer") or {}
     cells = [
-        ticket.get("ServiceId", ""), ticket.get("PtoId", ""), ticket.get("OcTicketId", ""),
+        ticket.get("ServiceId", ""),
+        ticket.get("PtoId", ""),
+        ticket.get("OcTicketId", ""),
         formats.format_date(ticket["TroubleDetectionDate"]) if ticket.get("TroubleDetectionDate") else "",
-        ticket.get("TroubleNature", ""), ticket.get("TroubleLocation", ""), customer.get("LastName", ""),
-        customer.get("FirstName", ""), customer.get("Contact1", ""), customer.get("Contact2", ""),
-        ticket.get("AppointmentId", ""), formats.format_slots(ticket.get("AppointmentProposal") or []),
+        ticket.get("TroubleNature", ""),
+        ticket.get("TroubleLocation", ""),
+        customer.get("LastName", ""),
+        customer.get("FirstName", ""),
+        customer.get("Contact1", ""),
+        customer.get("Contact2", ""),
+        ticket.get("AppointmentId", ""),
+        formats.format_slots(ticket.get("AppointmentProposal") or []),
         ticket.get("TroubleDescription", ""),
     ]
     return actions.oi_receive_deposit(peer, cells)
@@ -436,14 +530,21 @@ def _v2_set(peer: InteropPeer, name: str, ticket: dict[str, Any], record: Intero
     if name == lifecycle.SOLVING:
         record.kind = MessageKind.STATUS
         actions.oc_receive_information(
-            sig, info_type="AVANCEMENT", text=text or "Prise en charge par l'OI", status=S.IN_PROGRESS,
+            sig,
+            info_type="AVANCEMENT",
+            text=text or "Prise en charge par l'OI",
+            status=S.IN_PROGRESS,
             resolution_state=ticket.get("ResolutionState", ""),
         )
     elif name == lifecycle.SU_INFO:
         record.kind = MessageKind.INFORMATION
         actions.oc_receive_information(
-            sig, info_type=first.get("Type", "INFORMATION"), text=text, proposals=ticket.get("AppointmentProposal"),
-            appointment=ticket.get("Appointment"), appointment_id=ticket.get("AppointmentId", ""),
+            sig,
+            info_type=first.get("Type", "INFORMATION"),
+            text=text,
+            proposals=ticket.get("AppointmentProposal"),
+            appointment=ticket.get("Appointment"),
+            appointment_id=ticket.get("AppointmentId", ""),
             resolution_state=ticket.get("ResolutionState", ""),
         )
     elif name == lifecycle.SOLVED:
@@ -452,14 +553,22 @@ def _v2_set(peer: InteropPeer, name: str, ticket: dict[str, Any], record: Intero
         if not closure:
             raise InteropError(Reason.MANDATORY, "Closure absente de CASE_SOLVED_NOTIFICATION")
         actions.oc_receive_closure(
-            sig, code=closure["Code"], responsibility=closure["Responsibility"],
-            location=codes.parse_preloc(closure.get("DefectLocation", "")) or "" if closure.get("DefectLocation") else "",
-            comment=closure.get("Description", ""), closed_at=closure.get("Time"),
+            sig,
+            code=closure["Code"],
+            responsibility=closure["Responsibility"],
+            location=codes.parse_preloc(closure.get("DefectLocation", "")) or ""
+            if closure.get("DefectLocation")
+            else "",
+            comment=closure.get("Description", ""),
+            closed_at=closure.get("Time"),
         )
     elif name == lifecycle.CO_INFO:
         record.kind = MessageKind.INFORMATION
         actions.oi_receive_information(
-            sig, info_type=first.get("Type", "INFORMATION"), text=text, proposals=ticket.get("AppointmentProposal"),
+            sig,
+            info_type=first.get("Type", "INFORMATION"),
+            text=text,
+            proposals=ticket.get("AppointmentProposal"),
         )
     elif name in (lifecycle.CANCEL, lifecycle.CANCEL_REQUEST):
         record.kind = MessageKind.CANCELLATION
@@ -475,8 +584,13 @@ def interop_create(peer: InteropPeer, body: dict[str, Any]) -> tuple[Signalisati
     """We are the OI: a POST troubleTicket. Syntax errors → (None, reasons); unknown access → a ``rejected`` ticket."""
     with transaction.atomic():
         record = journal.record(
-            direction=Direction.INBOUND, protocol=Protocol.INTEROP_TMF, kind=MessageKind.DEPOSIT,
-            status=MessageStatus.PROCESSED, peer=peer, raw=json.dumps(body, ensure_ascii=False), parsed=body,
+            direction=Direction.INBOUND,
+            protocol=Protocol.INTEROP_TMF,
+            kind=MessageKind.DEPOSIT,
+            status=MessageStatus.PROCESSED,
+            peer=peer,
+            raw=json.dumps(body, ensure_ascii=False),
+            parsed=body,
         )
         if peer.peer_role != Role.OC:
             journal.finish(record, MessageStatus.REJECTED, "création réservée à un OC")
@@ -498,8 +612,13 @@ def interop_patch(peer: InteropPeer, sig: Signalisation, patch: dict[str, Any]) 
     """We are the OI: the OC's PATCH (merge-patch): status moves of the profile, new notes."""
     with transaction.atomic():
         record = journal.record(
-            direction=Direction.INBOUND, protocol=Protocol.INTEROP_TMF, kind=MessageKind.INFORMATION,
-            status=MessageStatus.PROCESSED, peer=peer, signalisation=sig, raw=json.dumps(patch, ensure_ascii=False),
+            direction=Direction.INBOUND,
+            protocol=Protocol.INTEROP_TMF,
+            kind=MessageKind.INFORMATION,
+            status=MessageStatus.PROCESSED,
+            peer=peer,
+            signalisation=sig,
+            raw=json.dumps(patch, ensure_ascii=False),
             parsed=patch,
         )
         try:
@@ -508,7 +627,9 @@ def interop_patch(peer: InteropPeer, sig: Signalisation, patch: dict[str, Any]) 
                 fields = tmf.notes_fields(new_notes)
                 texts = [str(n.get("text")) for n in new_notes if str(n.get("@type")) not in tmf.FIELD_NOTES]
                 actions.oi_receive_information(
-                    sig, info_type=fields.get("TypeMessage", "INFORMATION"), text="\n".join(texts),
+                    sig,
+                    info_type=fields.get("TypeMessage", "INFORMATION"),
+                    text="\n".join(texts),
                     proposals=tmf.slots_from_text(fields.get("PropalRdv", "")),
                 )
             if "status" in patch:
@@ -553,9 +674,15 @@ def interop_event(peer: InteropPeer, event_type: str, body: dict[str, Any]) -> I
     resource = (body.get("event") or {}).get("troubleTicket") or {}
     with transaction.atomic():
         record, new = journal.record_once(
-            f"tmf-event:{peer.pk}:{event_id}" if event_id else f"tmf-event:{peer.pk}:{json.dumps(body, sort_keys=True)}"[:200],
-            direction=Direction.INBOUND, protocol=Protocol.INTEROP_TMF, kind=MessageKind.EVENT,
-            status=MessageStatus.PROCESSED, peer=peer, raw=json.dumps(body, ensure_ascii=False),
+            f"tmf-event:{peer.pk}:{event_id}"
+            if event_id
+            else f"tmf-event:{peer.pk}:{json.dumps(body, sort_keys=True)}"[:200],
+            direction=Direction.INBOUND,
+            protocol=Protocol.INTEROP_TMF,
+            kind=MessageKind.EVENT,
+            status=MessageStatus.PROCESSED,
+            peer=peer,
+            raw=json.dumps(body, ensure_ascii=False),
             parsed={"eventType": event_type, "status": resource.get("status"), "id": resource.get("id")},
         )
         if not new:
@@ -583,9 +710,12 @@ def _apply_interop_resource(sig: Signalisation, resource: dict[str, Any]) -> Non
         return
     if status == S.RESOLVED and sig.status != S.RESOLVED:
         actions.oc_receive_closure(
-            sig, code=fields.get("CodeCloture", resource.get("statusChangeReason", "")),
-            responsibility=fields.get("Responsabilite", ""), location=fields.get("LocalisationDefaut", ""),
-            comment=texts, resolved_only=True,
+            sig,
+            code=fields.get("CodeCloture", resource.get("statusChangeReason", "")),
+            responsibility=fields.get("Responsabilite", ""),
+            location=fields.get("LocalisationDefaut", ""),
+            comment=texts,
+            resolved_only=True,
         )
         return
     if status == S.CANCELLED and sig.status != S.CANCELLED:
@@ -595,9 +725,14 @@ def _apply_interop_resource(sig: Signalisation, resource: dict[str, Any]) -> Non
     if moved or new_notes:
         rdv = fields.get("Rdv")
         actions.oc_receive_information(
-            sig, info_type=fields.get("TypeMessage", "AVANCEMENT" if moved else "INFORMATION"), text=texts,
-            proposals=tmf.slots_from_text(fields.get("PropalRdv", "")), appointment=formats.parse_slot(rdv) if rdv else None,
-            appointment_id=fields.get("IdRdv", ""), resolution_state=fields.get("EtatResolution", ""), status=moved,
+            sig,
+            info_type=fields.get("TypeMessage", "AVANCEMENT" if moved else "INFORMATION"),
+            text=texts,
+            proposals=tmf.slots_from_text(fields.get("PropalRdv", "")),
+            appointment=formats.parse_slot(rdv) if rdv else None,
+            appointment_id=fields.get("IdRdv", ""),
+            resolution_state=fields.get("EtatResolution", ""),
+            status=moved,
         )
 
 
@@ -609,8 +744,14 @@ def on_http_response(message: InteropMessage, result: HttpResult) -> None:
     sig = message.signalisation
     peer = message.peer
     reply = journal.record(
-        direction=Direction.INBOUND, protocol=message.protocol, kind=MessageKind.ACK, status=MessageStatus.PROCESSED,
-        peer=peer, signalisation=sig, raw=result.text, parsed={"http_status": result.status, "in_reply_to": message.pk},
+        direction=Direction.INBOUND,
+        protocol=message.protocol,
+        kind=MessageKind.ACK,
+        status=MessageStatus.PROCESSED,
+        peer=peer,
+        signalisation=sig,
+        raw=result.text,
+        parsed={"http_status": result.status, "in_reply_to": message.pk},
     )
     try:
         if message.protocol == Protocol.V2:
@@ -631,7 +772,10 @@ def _v2_response(message: InteropMessage, sig: Signalisation | None, result: Htt
     assert sig is not None
     if message.parsed.get("transaction") == "CREATE":
         actions.oc_receive_ack(
-            sig, ok=ok, oi_reference=ack.get("OiTicketId", ""), acknowledged_at=ack["AcknowledgementTime"],
+            sig,
+            ok=ok,
+            oi_reference=ack.get("OiTicketId", ""),
+            acknowledged_at=ack["AcknowledgementTime"],
             refusal=f"{ack.get('ErrorCode', '')} : {ack.get('ErrorText', '')}" if not ok else "",
         )
         return
@@ -658,7 +802,9 @@ def _interop_response(message: InteropMessage, sig: Signalisation | None, result
         if result.status == 201 and body.get("status") != "rejected":
             actions.oc_receive_ack(sig, ok=True, oi_reference=str(body["id"]), acknowledged_at=timezone.now())
         else:
-            refusal = body.get("statusChangeReason") or body.get("message") or body.get("reason") or f"HTTP {result.status}"
+            refusal = (
+                body.get("statusChangeReason") or body.get("message") or body.get("reason") or f"HTTP {result.status}"
+            )
             if result.status == 201:
                 sig.oi_reference = str(body.get("id", ""))
                 sig.save(update_fields=["oi_reference"])

@@ -11,6 +11,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from softwhere.diagnostics import crypto
+
 from .choices import (
     Direction,
     HubApi,
@@ -47,9 +49,9 @@ class InteropPeer(models.Model):
     callback_url = models.URLField(
         "notre URL de rappel pour lui", max_length=300, blank=True, help_text="v2.0 (rôle OC) et écouteur TMF621."
     )
-    auth_token = models.CharField(
-        "jeton envoyé", max_length=200, blank=True, help_text="Envoyé en « Authorization: Token … »."
-    )
+    # The token we present to the peer, encrypted at rest with the diagnostics secret store
+    # (a database dump alone reveals no credential); read and written through ``auth_token``.
+    auth_token_encrypted = models.TextField("jeton envoyé (chiffré)", blank=True, editable=False)
     inbound_user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name="compte de ses appels entrants",
@@ -78,6 +80,19 @@ class InteropPeer(models.Model):
 
     def __repr__(self) -> str:  # never show the credential
         return f"<InteropPeer {self.code} {self.protocol}>"
+
+    @property
+    def auth_token(self) -> str:
+        """The plain token sent in « Authorization: Token … » ('' when none is configured)."""
+        return crypto.decrypt(self.auth_token_encrypted) if self.auth_token_encrypted else ""
+
+    @auth_token.setter
+    def auth_token(self, plain: str) -> None:
+        self.auth_token_encrypted = crypto.encrypt(plain) if plain else ""
+
+    @property
+    def has_auth_token(self) -> bool:
+        return bool(self.auth_token_encrypted)
 
     @property
     def our_role(self) -> str:
@@ -179,9 +194,7 @@ class InteropMessage(models.Model):
     direction = models.CharField("sens", max_length=3, choices=Direction.choices)
     protocol = models.CharField("protocole", max_length=16, choices=Protocol.choices)
     kind = models.CharField("type", max_length=16, choices=MessageKind.choices, default=MessageKind.UNKNOWN)
-    peer = models.ForeignKey(
-        InteropPeer, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
-    )
+    peer = models.ForeignKey(InteropPeer, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
     signalisation = models.ForeignKey(
         Signalisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
     )

@@ -53,6 +53,23 @@ def queue(message: InteropMessage, *, delay: timedelta | None = None) -> Interop
     return message
 
 
+def requeue(message: InteropMessage) -> InteropMessage:
+    """Send a message that failed for good once more (a fresh job: the old one is finished)."""
+    retry = int(message.parsed.get("requeued", 0)) + 1
+    message.status = MessageStatus.PENDING
+    message.reason = ""
+    message.parsed = {**message.parsed, "requeued": retry}
+    message.save(update_fields=["status", "reason", "parsed"])
+    schedule(
+        JOB_SEND,
+        timezone.now(),
+        {"message_id": message.pk},
+        dedupe_key=f"{JOB_SEND}:{message.pk}:r{retry}",
+        max_attempts=max_attempts(),
+    )
+    return message
+
+
 def _oc_oi_codes(sig: Signalisation) -> tuple[str, str]:
     peer = sig.peer
     return (peer.local_code, peer.code) if sig.role == Role.OC else (peer.code, peer.local_code)
@@ -103,7 +120,9 @@ def _v1_rows(sig: Signalisation, kind: str, payload: dict[str, Any]) -> tuple[v1
     if kind == MessageKind.DEPOSIT:
         return v1_csv.DEPOSIT, deposit_row(sig)
     if kind in (MessageKind.INFORMATION, MessageKind.CANCELLATION):
-        info_type = "DEMANDE_ANNULATION" if kind == MessageKind.CANCELLATION else payload.get("info_type", "INFORMATION")
+        info_type = (
+            "DEMANDE_ANNULATION" if kind == MessageKind.CANCELLATION else payload.get("info_type", "INFORMATION")
+        )
         appointment = payload.get("appointment")
         slots = [appointment] if appointment else list(payload.get("proposals") or [])
         text = payload.get("text", "")
@@ -339,8 +358,11 @@ def _interop_emit(sig: Signalisation, kind: str, payload: dict[str, Any]) -> lis
                         {"@referredType": "PTO", "id": sig.reference_prise, "role": "referencePrise"}
                         if sig.reference_prise
                         else None,
-                        {"@referredType": "Prestation", "id": sig.reference_prestation,
-                         "role": "referencePrestationPrise"}
+                        {
+                            "@referredType": "Prestation",
+                            "id": sig.reference_prestation,
+                            "role": "referencePrestationPrise",
+                        }
                         if sig.reference_prestation
                         else None,
                     )
@@ -354,8 +376,14 @@ def _interop_emit(sig: Signalisation, kind: str, payload: dict[str, Any]) -> lis
             }
             return [
                 _http_message(
-                    peer=peer, protocol=Protocol.INTEROP_TMF, kind=kind, method="POST", url=f"{base}/troubleTicket",
-                    body=json.dumps(body), content_type=JSON, signalisation=sig,
+                    peer=peer,
+                    protocol=Protocol.INTEROP_TMF,
+                    kind=kind,
+                    method="POST",
+                    url=f"{base}/troubleTicket",
+                    body=json.dumps(body),
+                    content_type=JSON,
+                    signalisation=sig,
                 )
             ]
         patch: dict[str, Any] = {}
@@ -376,9 +404,15 @@ def _interop_emit(sig: Signalisation, kind: str, payload: dict[str, Any]) -> lis
             return []
         return [
             _http_message(
-                peer=peer, protocol=Protocol.INTEROP_TMF, kind=kind, method="PATCH",
-                url=f"{base}/troubleTicket/{{oi_reference}}", body=json.dumps(patch), content_type=MERGE_PATCH,
-                signalisation=sig, extra={"cancellation": kind == MessageKind.CANCELLATION},
+                peer=peer,
+                protocol=Protocol.INTEROP_TMF,
+                kind=kind,
+                method="PATCH",
+                url=f"{base}/troubleTicket/{{oi_reference}}",
+                body=json.dumps(patch),
+                content_type=MERGE_PATCH,
+                signalisation=sig,
+                extra={"cancellation": kind == MessageKind.CANCELLATION},
             )
         ]
     # OI side: the OC hears about changes through the events of its hub subscriptions.
@@ -401,8 +435,13 @@ def _interop_emit(sig: Signalisation, kind: str, payload: dict[str, Any]) -> lis
         body = tmf.event(event_type, "troubleTicket", resource, uuid.uuid4().hex, timezone.now())
         messages.append(
             _http_message(
-                peer=peer, protocol=Protocol.INTEROP_TMF, kind=MessageKind.EVENT, method="POST",
-                url=f"{hub.callback.rstrip('/')}/{event_type}", body=json.dumps(body), content_type=JSON,
+                peer=peer,
+                protocol=Protocol.INTEROP_TMF,
+                kind=MessageKind.EVENT,
+                method="POST",
+                url=f"{hub.callback.rstrip('/')}/{event_type}",
+                body=json.dumps(body),
+                content_type=JSON,
                 signalisation=sig,
             )
         )
@@ -432,8 +471,14 @@ def emit(sig: Signalisation, kind: str, **payload: Any) -> list[InteropMessage]:
         body, transaction_name = document
         return [
             _http_message(
-                peer=peer, protocol=Protocol.V2, kind=kind, method="POST", url=peer.endpoint_url, body=body,
-                content_type=v2_xml.CONTENT_TYPE, signalisation=sig,
+                peer=peer,
+                protocol=Protocol.V2,
+                kind=kind,
+                method="POST",
+                url=peer.endpoint_url,
+                body=body,
+                content_type=v2_xml.CONTENT_TYPE,
+                signalisation=sig,
                 extra={"transaction": transaction_name or "CREATE", "immediate": bool(payload.get("immediate"))},
             )
         ]
@@ -447,13 +492,17 @@ def emit(sig: Signalisation, kind: str, **payload: Any) -> list[InteropMessage]:
 
 def deliver(message_id: int, *, final_attempt: bool) -> None:
     message = (
-        InteropMessage.objects.select_for_update(of=("self",)).select_related("peer", "signalisation").get(pk=message_id)
+        InteropMessage.objects.select_for_update(of=("self",))
+        .select_related("peer", "signalisation")
+        .get(pk=message_id)
     )
     if message.status != MessageStatus.PENDING:
         return
     earlier = (
         InteropMessage.objects.filter(
-            direction=Direction.OUTBOUND, status=MessageStatus.PENDING, pk__lt=message.pk,
+            direction=Direction.OUTBOUND,
+            status=MessageStatus.PENDING,
+            pk__lt=message.pk,
             signalisation=message.signalisation,
         ).exists()
         if message.signalisation_id
@@ -466,12 +515,22 @@ def deliver(message_id: int, *, final_attempt: bool) -> None:
     except (http.Retryable, OSError, smtplib.SMTPException) as exc:
         if not final_attempt:
             raise RetryLater(str(exc)) from exc
-        journal.finish(message, MessageStatus.FAILED, f"Abandon après {max_attempts()} tentatives : {exc}",
-                       attempts=max_attempts(), sent_at=None)
+        journal.finish(
+            message,
+            MessageStatus.FAILED,
+            f"Abandon après {max_attempts()} tentatives : {exc}",
+            attempts=max_attempts(),
+            sent_at=None,
+        )
         _alert_failure(message, str(exc))
         return
-    journal.finish(message, MessageStatus.SENT, sent_at=timezone.now(), attempts=message.attempts + 1,
-                   response=result.text if result else "")
+    journal.finish(
+        message,
+        MessageStatus.SENT,
+        sent_at=timezone.now(),
+        attempts=message.attempts + 1,
+        response=result.text if result else "",
+    )
     if result is not None:
         from .inbound import on_http_response
 
@@ -492,7 +551,10 @@ def _send(message: InteropMessage) -> http.HttpResult | None:
             raise RetryLater("référence OI encore inconnue")
         url = url.replace("{oi_reference}", sig.oi_reference)
     return http.call(
-        parsed["method"], url, body=message.raw.encode("utf-8"), content_type=parsed["content_type"],
+        parsed["method"],
+        url,
+        body=message.raw.encode("utf-8"),
+        content_type=parsed["content_type"],
         token=peer.auth_token if peer is not None and parsed.get("token", True) else "",
     )
 

@@ -19,7 +19,9 @@ urlpatterns = [
         name="interop-detail",
     ),
     path("interop/troubleTicket/v1/hub", interop.InteropHubView.as_view(), name="interop-hub"),
-    path("interop/troubleTicket/v1/hub/<str:hub_id>", interop.InteropHubDetailView.as_view(), name="interop-hub-detail"),
+    path(
+        "interop/troubleTicket/v1/hub/<str:hub_id>", interop.InteropHubDetailView.as_view(), name="interop-hub-detail"
+    ),
     path(
         "interop/troubleTicket/v1/listener/<str:event_type>",
         interop.InteropListenerView.as_view(),

@@ -20,7 +20,9 @@ BASE = "/tmf-api/troubleTicket/v5"
 
 
 def render(ticket: Ticket) -> dict[str, Any]:
-    timeline = list(ticket.timeline.filter(kind__in=(TimelineKind.COMMENT, TimelineKind.STATUS)).select_related("author"))
+    timeline = list(
+        ticket.timeline.filter(kind__in=(TimelineKind.COMMENT, TimelineKind.STATUS)).select_related("author")
+    )
     notes = [e for e in timeline if e.kind == TimelineKind.COMMENT and e.visibility == Visibility.PUBLIC]
     history = [e for e in timeline if e.kind == TimelineKind.STATUS]
     return tmf.ticket_to_tmf(ticket, BASE, notes=notes, history=history)
@@ -59,8 +61,15 @@ def publish(ticket_id: int, event: str, data: dict[str, Any]) -> list[InteropMes
                 continue
             body = tmf.event(event_type, "troubleTicket", resource, uuid.uuid4().hex, timezone.now())
             message = _http_message(
-                peer=None, protocol=Protocol.TMF621, kind=MessageKind.EVENT, method="POST", url=hub.callback,
-                body=json.dumps(body), content_type=JSON, token=False, extra={"hub": str(hub.pk)},
+                peer=None,
+                protocol=Protocol.TMF621,
+                kind=MessageKind.EVENT,
+                method="POST",
+                url=hub.callback,
+                body=json.dumps(body),
+                content_type=JSON,
+                token=False,
+                extra={"hub": str(hub.pk)},
             )
             message.ticket = ticket
             message.save(update_fields=["ticket"])

@@ -24,10 +24,21 @@ from .models import CommissionInvoice, CommissionStatement, Order, OrderItem, Or
 from .services import calendar, commissions, completeness, flow, portability
 from .services.money import QuoteError, json_number
 
-ORDER_FILE_FIELDS = frozenset({
-    "quote_signed_on", "contracts_signed_on", "direct_debit_signed_on", "iban", "bic", "pages_jaunes_form_on",
-    "billing_address", "client_phone", "numbers_postal_code", "installation_siret", "notes",
-})
+ORDER_FILE_FIELDS = frozenset(
+    {
+        "quote_signed_on",
+        "contracts_signed_on",
+        "direct_debit_signed_on",
+        "iban",
+        "bic",
+        "pages_jaunes_form_on",
+        "billing_address",
+        "client_phone",
+        "numbers_postal_code",
+        "installation_siret",
+        "notes",
+    }
+)
 
 
 class OrderErrorCode(StrEnum):
@@ -39,8 +50,9 @@ class OrderErrorCode(StrEnum):
 class OrderError(Exception):
     """A move the order flow does not allow now; ``message`` is French, ``missing`` lists file gaps."""
 
-    def __init__(self, code: OrderErrorCode, message: str, *, missing: list[str] | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self, code: OrderErrorCode, message: str, *, missing: list[str] | None = None, field: str | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -116,8 +128,12 @@ def _replan(order: Order) -> None:
 
 
 def _build_item(order: Order, spec: Mapping[str, Any], index: int | None = None) -> OrderItem:
-    item = OrderItem(order=order, kind=spec.get("kind", ""), quantity=spec.get("quantity") or 1,
-                     parameters=dict(spec.get("parameters") or {}))
+    item = OrderItem(
+        order=order,
+        kind=spec.get("kind", ""),
+        quantity=spec.get("quantity") or 1,
+        parameters=dict(spec.get("parameters") or {}),
+    )
     try:
         item.full_clean(exclude=["order"])
     except ValidationError as exc:
@@ -161,9 +177,28 @@ def create_order(
             item.save()
         _replan(order)
         order.save(update_fields=["reference", "expected_delivery_on", "delivery_deadline_on"])
-        record_audit(actor, "orders.create", order, {
-            "items": [i.kind for i in built], **{k: _jsonable(v) for k, v in facts.items()},
-        })
+        record_audit(
+            actor,
+            "orders.create",
+            order,
+            {
+                "items": [i.kind for i in built],
+                **{k: _jsonable(v) for k, v in facts.items()},
+            },
+        )
+    return order
+
+
+def intake_order(*, actor: Any, portability_request: Mapping[str, Any] | None = None, **order_fields: Any) -> Order:
+    """Record a received order and, when the file holds one, its portability mandate: both or nothing.
+
+    The order page takes the whole file at once; a refused mandate (unknown operator,
+    partial SDA porting…) must not leave a half-recorded order behind.
+    """
+    with transaction.atomic():
+        order = create_order(actor=actor, **order_fields)
+        if portability_request:
+            create_portability_request(order, actor=actor, **portability_request)
     return order
 
 
@@ -185,22 +220,26 @@ def update_order(order: Order, *, actor: Any, **changes: Any) -> Order:
         for field, value in changes.items():
             setattr(order, field, value)
         order.full_clean()
-        diff = {f: [before[f], _jsonable(getattr(order, f))] for f in changes
-                if before[f] != _jsonable(getattr(order, f))}
+        diff = {
+            f: [before[f], _jsonable(getattr(order, f))] for f in changes if before[f] != _jsonable(getattr(order, f))
+        }
         if diff:
             order.save()
             record_audit(actor, "orders.update", order, diff)
     return order
 
 
-def add_item(order: Order, *, actor: Any, kind: str, parameters: Mapping[str, Any] | None = None,
-             quantity: int = 1) -> OrderItem:
+def add_item(
+    order: Order, *, actor: Any, kind: str, parameters: Mapping[str, Any] | None = None, quantity: int = 1
+) -> OrderItem:
     check_order_desk(actor)
     with transaction.atomic():
         order = _locked(order)
         if order.status != OrderStatus.RECEIVED:
-            raise OrderError(OrderErrorCode.NOT_ALLOWED_NOW,
-                             "Le traitement a démarré : un ajout passe par une modification de commande.")
+            raise OrderError(
+                OrderErrorCode.NOT_ALLOWED_NOW,
+                "Le traitement a démarré : un ajout passe par une modification de commande.",
+            )
         item = _build_item(order, {"kind": kind, "parameters": parameters, "quantity": quantity})
         item.save()
         _replan(order)
@@ -232,26 +271,34 @@ def start_processing(order: Order, *, actor: Any, at: datetime | None = None) ->
         if order.status != OrderStatus.RECEIVED:
             raise OrderError(OrderErrorCode.NOT_ALLOWED_NOW, "Le traitement de cette commande a déjà démarré.")
         if not order.items.exists():
-            raise OrderError(OrderErrorCode.FILE_INCOMPLETE, "La commande ne contient aucun élément.",
-                             missing=["Éléments commandés"])
+            raise OrderError(
+                OrderErrorCode.FILE_INCOMPLETE, "La commande ne contient aucun élément.", missing=["Éléments commandés"]
+            )
         missing = order.missing_items(calendar.local_date(moment))
         if missing:
             labels = [m.label for m in missing]
-            raise OrderError(OrderErrorCode.FILE_INCOMPLETE,
-                             "Dossier incomplet, la commande est bloquée : " + " ; ".join(labels) + ".",
-                             missing=labels)
+            raise OrderError(
+                OrderErrorCode.FILE_INCOMPLETE,
+                "Dossier incomplet, la commande est bloquée : " + " ; ".join(labels) + ".",
+                missing=labels,
+            )
         order.status = OrderStatus.IN_PROGRESS
         order.processing_started_at = moment
         if not order.acknowledged_at:
             order.acknowledged_at = moment
         scope = order.flow_scope()
-        OrderStep.objects.bulk_create([
-            OrderStep(
-                order=order, number=s.number, code=s.code.value, owner_label=s.owner,
-                state=StepState.PENDING if flow.applicable(s.code, scope) else StepState.NOT_APPLICABLE,
-            )
-            for s in flow.STEPS
-        ])
+        OrderStep.objects.bulk_create(
+            [
+                OrderStep(
+                    order=order,
+                    number=s.number,
+                    code=s.code.value,
+                    owner_label=s.owner,
+                    state=StepState.PENDING if flow.applicable(s.code, scope) else StepState.NOT_APPLICABLE,
+                )
+                for s in flow.STEPS
+            ]
+        )
         _replan(order)
         order.save()
         record_audit(actor, "orders.start", order, {"expected_delivery_on": _jsonable(order.expected_delivery_on)})
@@ -311,15 +358,20 @@ def _apply_step_rules(order: Order, step: OrderStep, move: str, moment: datetime
             step.data["sfr_at"] = _as_datetime(data["sfr_at"], "sfr_at").isoformat()
     elif code == flow.StepCode.LINK_DELIVERY and move == "complete":
         delivered = _past(_as_date(data.get("delivered_on") or today, "delivered_on"), moment, "delivered_on")
-        note_sent = _past(_as_date(data.get("delivery_note_sent_on") or delivered, "delivery_note_sent_on"), moment,
-                          "delivery_note_sent_on")
+        note_sent = _past(
+            _as_date(data.get("delivery_note_sent_on") or delivered, "delivery_note_sent_on"),
+            moment,
+            "delivery_note_sent_on",
+        )
         if note_sent < delivered:
             raise ValidationError({"delivery_note_sent_on": ["Le bon de livraison ne précède pas la livraison."]})
         order.link_delivered_on, order.delivery_note_sent_on = delivered, note_sent
         order.contest_deadline = calendar.add_business_days(note_sent, flow.CONTEST_BUSINESS_DAYS)
         changed += ["link_delivered_on", "delivery_note_sent_on", "contest_deadline"]
     elif code == flow.StepCode.VOICE_GO_AHEAD and move == "complete":
-        order.voice_go_ahead_on = _past(_as_date(data.get("go_ahead_on") or today, "go_ahead_on"), moment, "go_ahead_on")
+        order.voice_go_ahead_on = _past(
+            _as_date(data.get("go_ahead_on") or today, "go_ahead_on"), moment, "go_ahead_on"
+        )
         changed.append("voice_go_ahead_on")
     elif code in (flow.StepCode.PORTABILITY_ORDER, flow.StepCode.PORTABILITY_DONE):
         request = order.active_portability
@@ -328,11 +380,15 @@ def _apply_step_rules(order: Order, step: OrderStep, move: str, moment: datetime
         if code == flow.StepCode.PORTABILITY_ORDER:
             problems = _portability_mandate_problems(request, today)
             if problems and move != "skip":
-                raise OrderError(OrderErrorCode.FILE_INCOMPLETE,
-                                 "Mandat de portabilité incomplet : " + " ; ".join(problems) + ".", missing=problems)
+                raise OrderError(
+                    OrderErrorCode.FILE_INCOMPLETE,
+                    "Mandat de portabilité incomplet : " + " ; ".join(problems) + ".",
+                    missing=problems,
+                )
             if move == "complete":
-                request.validated_on = _past(_as_date(data.get("validated_on") or today, "validated_on"), moment,
-                                             "validated_on")
+                request.validated_on = _past(
+                    _as_date(data.get("validated_on") or today, "validated_on"), moment, "validated_on"
+                )
                 request.status = PortabilityStatus.SUBMITTED
                 request.save(update_fields=["validated_on", "status", "updated_at"])
         elif move == "start":
@@ -346,9 +402,14 @@ def _apply_step_rules(order: Order, step: OrderStep, move: str, moment: datetime
             except QuoteError as exc:
                 raise _quote_error(exc, "planned_date") from exc
             if planned < earliest:
-                raise ValidationError({"planned_date": [
-                    f"Trop tôt : la portabilité demande 6 à 11 jours ouvrés après validation (au plus tôt le "
-                    f"{earliest:%d/%m/%Y})."]})
+                raise ValidationError(
+                    {
+                        "planned_date": [
+                            f"Trop tôt : la portabilité demande 6 à 11 jours ouvrés après validation (au plus tôt le "
+                            f"{earliest:%d/%m/%Y})."
+                        ]
+                    }
+                )
             request.planned_date = planned
             request.status = PortabilityStatus.PLANNED
             request.save(update_fields=["planned_date", "status", "updated_at"])
@@ -410,8 +471,12 @@ def move_step(
             changed += ["status", "delivered_on"]
         _replan(order)
         order.save(update_fields=[*changed, "expected_delivery_on", "delivery_deadline_on", "updated_at"])
-        record_audit(actor, f"orders.step.{move}", order, {"step": step.number, "code": step.code,
-                                                           "data": {k: _jsonable(v) for k, v in (data or {}).items()}})
+        record_audit(
+            actor,
+            f"orders.step.{move}",
+            order,
+            {"step": step.number, "code": step.code, "data": {k: _jsonable(v) for k, v in (data or {}).items()}},
+        )
     return step
 
 
@@ -424,9 +489,11 @@ def contest_link(order: Order, *, actor: Any, at: datetime | None = None, reason
         if not order.link_delivered_on or not order.contest_deadline:
             raise OrderError(OrderErrorCode.NOT_ALLOWED_NOW, "Aucun lien livré à contester.")
         if calendar.local_date(moment) > order.contest_deadline:
-            raise OrderError(OrderErrorCode.NOT_ALLOWED_NOW,
-                             f"Délai de contestation dépassé (3 jours ouvrés, jusqu'au "
-                             f"{order.contest_deadline:%d/%m/%Y}) : le lien est considéré comme opérationnel.")
+            raise OrderError(
+                OrderErrorCode.NOT_ALLOWED_NOW,
+                f"Délai de contestation dépassé (3 jours ouvrés, jusqu'au "
+                f"{order.contest_deadline:%d/%m/%Y}) : le lien est considéré comme opérationnel.",
+            )
         order.link_contested_at = moment
         order.save(update_fields=["link_contested_at", "updated_at"])
         record_audit(actor, "orders.contest_link", order, {"reason": reason})
@@ -437,8 +504,13 @@ def contest_link(order: Order, *, actor: Any, at: datetime | None = None, reason
 
 
 def _quote(request: PortabilityRequest, **flags: Any) -> dict[str, Any]:
-    data = {"operator": request.operator, "numbers": request.numbers, "analog_lines": request.analog_lines,
-            "postpone": flags.get("postpone", False), "cancel": flags.get("cancel", False)}
+    data = {
+        "operator": request.operator,
+        "numbers": request.numbers,
+        "analog_lines": request.analog_lines,
+        "postpone": flags.get("postpone", False),
+        "cancel": flags.get("cancel", False),
+    }
     if request.invoice_numbers:
         data["invoice_numbers"] = request.invoice_numbers
     return portability.quote_json(data)
@@ -466,8 +538,13 @@ def create_portability_request(
     except QuoteError as exc:
         raise _quote_error(exc, "numbers") from exc
     request = PortabilityRequest(
-        order=order, operator=op.name.replace("*", ""), numbers=nums, analog_lines=analog, invoice_numbers=invoice,
-        mandate_signed_on=mandate_signed_on, mandate_stamped=mandate_stamped,
+        order=order,
+        operator=op.name.replace("*", ""),
+        numbers=nums,
+        analog_lines=analog,
+        invoice_numbers=invoice,
+        mandate_signed_on=mandate_signed_on,
+        mandate_stamped=mandate_stamped,
         carrier_invoice_date=carrier_invoice_date,
     )
     try:
@@ -489,14 +566,23 @@ def create_portability_request(
         _refresh_applicability(order)
         _replan(order)
         order.save(update_fields=["expected_delivery_on", "delivery_deadline_on", "updated_at"])
-        record_audit(actor, "orders.portability.create", order, {
-            "operator": request.operator, "numbers": nums, "analog_lines": analog, "total_eur": result["total_eur"],
-        })
+        record_audit(
+            actor,
+            "orders.portability.create",
+            order,
+            {
+                "operator": request.operator,
+                "numbers": nums,
+                "analog_lines": analog,
+                "total_eur": result["total_eur"],
+            },
+        )
     return request
 
 
-def _change_portability(request: PortabilityRequest, *, actor: Any, at: datetime | None, kind: str,
-                        new_date: date | None = None) -> PortabilityRequest:
+def _change_portability(
+    request: PortabilityRequest, *, actor: Any, at: datetime | None, kind: str, new_date: date | None = None
+) -> PortabilityRequest:
     check_order_desk(actor)
     moment = _now(at)
     with transaction.atomic():
@@ -509,8 +595,10 @@ def _change_portability(request: PortabilityRequest, *, actor: Any, at: datetime
             extra = Decimal(0)  # not launched yet: no order was passed to the donor operator
         else:
             if request.planned_date and moment > portability.change_deadline(request.planned_date):
-                raise OrderError(OrderErrorCode.NOT_ALLOWED_NOW,
-                                 "Report ou annulation impossible moins de 24 heures avant la date confirmée.")
+                raise OrderError(
+                    OrderErrorCode.NOT_ALLOWED_NOW,
+                    "Report ou annulation impossible moins de 24 heures avant la date confirmée.",
+                )
             extra = Decimal(str(_quote(request)["total_eur"]))
         if kind == "postpone":
             assert new_date is not None
@@ -527,9 +615,16 @@ def _change_portability(request: PortabilityRequest, *, actor: Any, at: datetime
             request.cancelled_at = moment
         lines = list(request.quote.get("lines", []))
         if extra:
-            lines.append({"kind": kind, "label": ("Report" if kind == "postpone" else "Annulation")
-                          + " de la portabilité (coût de la demande globale)", "amount_eur": json_number(extra),
-                          "source": "III.D", "numbers": []})
+            lines.append(
+                {
+                    "kind": kind,
+                    "label": ("Report" if kind == "postpone" else "Annulation")
+                    + " de la portabilité (coût de la demande globale)",
+                    "amount_eur": json_number(extra),
+                    "source": "III.D",
+                    "numbers": [],
+                }
+            )
         request.total_eur += extra
         request.quote = {"total_eur": json_number(request.total_eur), "lines": lines}
         request.save()
@@ -538,14 +633,21 @@ def _change_portability(request: PortabilityRequest, *, actor: Any, at: datetime
             _refresh_applicability(order)
             _replan(order)
             order.save(update_fields=["expected_delivery_on", "delivery_deadline_on", "updated_at"])
-        record_audit(actor, f"orders.portability.{kind}", request.order, {
-            "extra_eur": json_number(extra), "new_date": _jsonable(new_date),
-        })
+        record_audit(
+            actor,
+            f"orders.portability.{kind}",
+            request.order,
+            {
+                "extra_eur": json_number(extra),
+                "new_date": _jsonable(new_date),
+            },
+        )
     return request
 
 
-def postpone_portability(request: PortabilityRequest, *, actor: Any, new_date: date,
-                         at: datetime | None = None) -> PortabilityRequest:
+def postpone_portability(
+    request: PortabilityRequest, *, actor: Any, new_date: date, at: datetime | None = None
+) -> PortabilityRequest:
     """Postpone (with the new date) up to 24 h before the confirmed date, at the cost of the whole request."""
     return _change_portability(request, actor=actor, at=at, kind="postpone", new_date=new_date)
 
@@ -557,22 +659,32 @@ def cancel_portability(request: PortabilityRequest, *, actor: Any, at: datetime 
 # --- Commissions ----------------------------------------------------------------------------------------
 
 
-def record_commission(*, actor: Any, partner: Any, month: date, amount: Decimal,
-                      detail: list[Any] | None = None) -> CommissionStatement:
+def record_commission(
+    *, actor: Any, partner: Any, month: date, amount: Decimal, detail: list[Any] | None = None
+) -> CommissionStatement:
     check_order_desk(actor)
     if partner.kind != "partner":
         raise ValidationError({"partner": ["L'organisation choisie n'est pas un partenaire."]})
     with transaction.atomic():
         row, _ = CommissionStatement.objects.update_or_create(
-            partner=partner, month=commissions.first_of_month(month),
+            partner=partner,
+            month=commissions.first_of_month(month),
             defaults={"amount": amount, "detail": detail or []},
         )
         record_audit(actor, "orders.commission", row, {"amount": str(amount)})
     return row
 
 
-def submit_commission_invoice(*, actor: Any, partner: Any, year: int, quarter: int, invoice_number: str,
-                              invoice_date: date, lines: Iterable[Mapping[str, Any]]) -> CommissionInvoice:
+def submit_commission_invoice(
+    *,
+    actor: Any,
+    partner: Any,
+    year: int,
+    quarter: int,
+    invoice_number: str,
+    invoice_date: date,
+    lines: Iterable[Mapping[str, Any]],
+) -> CommissionInvoice:
     """Record a partner's quarterly invoice with the result of the seed X.B check (one line per month…)."""
     if not (actor.is_desk_staff or (actor.role == "partner" and actor.organisation_id == partner.pk)):
         raise PermissionDenied("Seul le partenaire concerné ou l'ADV peut déposer cette facture.")
@@ -587,9 +699,14 @@ def submit_commission_invoice(*, actor: Any, partner: Any, year: int, quarter: i
     statement = {row.month: row.amount for row in CommissionStatement.objects.filter(partner=partner)}
     problems = commissions.check_quarterly_invoice(year, quarter, invoice_date, parsed, statement)
     invoice = CommissionInvoice(
-        partner=partner, year=year, quarter=quarter, invoice_number=invoice_number, invoice_date=invoice_date,
+        partner=partner,
+        year=year,
+        quarter=quarter,
+        invoice_number=invoice_number,
+        invoice_date=invoice_date,
         lines=[{"month": ln.month.isoformat(), "amount": str(ln.amount)} for ln in parsed],
-        status=InvoiceStatus.REFUSED if problems else InvoiceStatus.ACCEPTED, problems=problems,
+        status=InvoiceStatus.REFUSED if problems else InvoiceStatus.ACCEPTED,
+        problems=problems,
     )
     with transaction.atomic():
         invoice.full_clean()

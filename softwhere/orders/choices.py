@@ -14,7 +14,9 @@ class OrderStatus(DeskChoices):
     CANCELLED = "cancelled", "Annulée"
 
 
-colours(OrderStatus, {"received": "warning", "in_progress": "primary", "delivered": "success", "cancelled": "secondary"})
+colours(
+    OrderStatus, {"received": "warning", "in_progress": "primary", "delivered": "success", "cancelled": "secondary"}
+)
 
 
 class ItemKind(DeskChoices):
@@ -45,8 +47,16 @@ class StepState(DeskChoices):
     NOT_APPLICABLE = FlowStepState.NOT_APPLICABLE.value, "Sans objet"
 
 
-colours(StepState, {"pending": "light", "in_progress": "primary", "done": "success", "skipped": "secondary",
-                    "not_applicable": "light"})
+colours(
+    StepState,
+    {
+        "pending": "light",
+        "in_progress": "primary",
+        "done": "success",
+        "skipped": "secondary",
+        "not_applicable": "light",
+    },
+)
 
 
 class PortabilityStatus(DeskChoices):
@@ -57,8 +67,10 @@ class PortabilityStatus(DeskChoices):
     CANCELLED = "cancelled", "Annulée"
 
 
-colours(PortabilityStatus, {"draft": "warning", "submitted": "info", "planned": "primary", "done": "success",
-                            "cancelled": "secondary"})
+colours(
+    PortabilityStatus,
+    {"draft": "warning", "submitted": "info", "planned": "primary", "done": "success", "cancelled": "secondary"},
+)
 
 
 class InvoiceStatus(DeskChoices):
@@ -92,6 +104,9 @@ DESATURATION_CHOICES = [("mono", "Monopaire"), ("bi", "Bipaire"), ("quadri", "Qu
 DIRECTION_CHOICES = [("upgrade", "Upgrade"), ("downgrade", "Downgrade")]
 STEP_MOVE_CHOICES = [("start", "Démarrer"), ("complete", "Terminer"), ("skip", "Passer (rien à faire)")]
 HINT_LEVEL_CHOICES = [("warning", "Avertissement"), ("info", "Information")]
-ORDER_ERROR_CODES = [("file_incomplete", "Dossier incomplet"), ("step_refused", "Étape refusée"),
-                     ("not_allowed_now", "Impossible à ce stade")]
+ORDER_ERROR_CODES = [
+    ("file_incomplete", "Dossier incomplet"),
+    ("step_refused", "Étape refusée"),
+    ("not_allowed_now", "Impossible à ce stade"),
+]
 STEP_CODE_CHOICES = [(s.code.value, s.label) for s in STEPS]

@@ -35,12 +35,25 @@ class Order(TimeStampedModel):
     """One order file (« demande d'ouverture de compte ») for a client company, Data and/or Voice."""
 
     reference = models.CharField("référence", max_length=20, unique=True, editable=False, blank=True)
-    organisation = models.ForeignKey("customers.Organisation", verbose_name="client", on_delete=models.PROTECT,
-                                     related_name="orders")
-    partner = models.ForeignKey("customers.Organisation", verbose_name="partenaire", null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="partner_orders")
-    site = models.ForeignKey("customers.Site", verbose_name="site d'installation", null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="orders")
+    organisation = models.ForeignKey(
+        "customers.Organisation", verbose_name="client", on_delete=models.PROTECT, related_name="orders"
+    )
+    partner = models.ForeignKey(
+        "customers.Organisation",
+        verbose_name="partenaire",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partner_orders",
+    )
+    site = models.ForeignKey(
+        "customers.Site",
+        verbose_name="site d'installation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
     status = models.CharField("statut", max_length=12, choices=OrderStatus.choices, default=OrderStatus.RECEIVED)
     received_at = models.DateTimeField("reçue le")
     ack_due_at = models.DateTimeField("accusé de réception dû le")
@@ -53,8 +66,9 @@ class Order(TimeStampedModel):
     iban = models.CharField("IBAN", max_length=34, blank=True)
     bic = models.CharField("BIC", max_length=11, blank=True)
     pages_jaunes_form_on = models.DateField("formulaire Pages Jaunes signé le", null=True, blank=True)
-    billing_address = models.TextField("adresse de facturation", blank=True,
-                                       help_text="Vide : l'adresse de l'organisation.")
+    billing_address = models.TextField(
+        "adresse de facturation", blank=True, help_text="Vide : l'adresse de l'organisation."
+    )
     client_phone = models.CharField("téléphone client", max_length=20, blank=True)
     numbers_postal_code = models.CharField("code postal des numéros géographiques", max_length=5, blank=True)
     installation_siret = models.CharField("SIRET du site d'installation", max_length=14, blank=True)
@@ -89,8 +103,11 @@ class Order(TimeStampedModel):
                     setattr(self, field, fn(value))
                 except QuoteError as exc:
                     errors[field] = [exc.message]
-        for field, normalize in (("installation_siret", normalize_siret), ("client_phone", normalize_phone),
-                                 ("numbers_postal_code", normalize_postal_code)):
+        for field, normalize in (
+            ("installation_siret", normalize_siret),
+            ("client_phone", normalize_phone),
+            ("numbers_postal_code", normalize_postal_code),
+        ):
             value = getattr(self, field)
             if value:
                 try:
@@ -191,10 +208,16 @@ class Order(TimeStampedModel):
         with_voice = self.has_voice
         out = []
         for item in self.link_items():
-            hints = [h for h in eligibility.eligibility_hints(
-                item.kind, distance_m=item.parameters.get("distance_m"),
-                attenuation_db=item.parameters.get("attenuation_db"), with_voice=with_voice,
-            ) if h.level == "warning"]
+            hints = [
+                h
+                for h in eligibility.eligibility_hints(
+                    item.kind,
+                    distance_m=item.parameters.get("distance_m"),
+                    attenuation_db=item.parameters.get("attenuation_db"),
+                    with_voice=with_voice,
+                )
+                if h.level == "warning"
+            ]
             if hints:
                 out.append((item, hints))
         return out
@@ -275,8 +298,14 @@ class OrderStep(models.Model):
     number = models.PositiveSmallIntegerField("n°")
     code = models.CharField("étape", max_length=20, choices=STEP_CODE_CHOICES)
     state = models.CharField("état", max_length=16, choices=StepState.choices, default=StepState.PENDING)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="responsable", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="responsable",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     owner_label = models.CharField("intervenant", max_length=60, blank=True)
     started_at = models.DateTimeField("démarrée le", null=True, blank=True)
     done_at = models.DateTimeField("terminée le", null=True, blank=True)
@@ -314,8 +343,9 @@ class PortabilityRequest(TimeStampedModel):
     mandate_signed_on = models.DateField("mandat signé le", null=True, blank=True)
     mandate_stamped = models.BooleanField("mandat tamponné", default=False)
     carrier_invoice_date = models.DateField("date de la facture de l'opérateur cédant", null=True, blank=True)
-    status = models.CharField("statut", max_length=10, choices=PortabilityStatus.choices,
-                              default=PortabilityStatus.DRAFT)
+    status = models.CharField(
+        "statut", max_length=10, choices=PortabilityStatus.choices, default=PortabilityStatus.DRAFT
+    )
     quote = models.JSONField("devis", default=dict, blank=True)
     total_eur = models.DecimalField("coût € HT", max_digits=9, decimal_places=2, default=Decimal(0))
     validated_on = models.DateField("validée et fiabilisée le", null=True, blank=True)

@@ -5,6 +5,7 @@ from . import views
 app_name = "orders"
 urlpatterns = [
     path("", views.order_list, name="list"),
+    path("nouvelle/", views.order_create, name="create"),
     path("portabilite/devis/", views.portability_quote, name="portability_quote"),
     path("frais/", views.fee_calculator, name="fees"),
     path("commissions/", views.commissions_page, name="commissions"),

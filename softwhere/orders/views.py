@@ -20,10 +20,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from softwhere.core.views import AuthedRequest, add_errors_to_form, error_messages
+from softwhere.customers.choices import OrganisationKind
+from softwhere.customers.models import Organisation, Site
 
 from . import actions
-from .choices import ORDER_DESK_ROLES, OrderStatus, StepState
-from .forms import FeeForm, OrderFileForm, PortabilityQuoteForm, SizingForm, StepForm
+from .choices import ORDER_DESK_ROLES, ItemKind, OrderStatus, StepState
+from .forms import (
+    ITEM_PARAMETER_HELP,
+    FeeForm,
+    OrderCreateForm,
+    OrderFileForm,
+    PortabilityQuoteForm,
+    SizingForm,
+    StepForm,
+)
 from .models import CommissionStatement, Order
 from .services import commissions, flow, leadtimes, portability
 from .services.calculators import fee_quote, sizing_result
@@ -46,9 +56,82 @@ def order_list(request: AuthedRequest) -> HttpResponse:
     for order in orders:
         states = {flow.StepCode(s.code): flow.StepState(s.state) for s in order.steps.all()}
         current = flow.current_step(states) if states else None
-        rows.append({"order": order, "current": current, "late": order.is_late(today),
-                     "ack_late": order.ack_is_late(timezone.now())})
-    return render(request, "orders/list.html", {"rows": rows, "today": today})
+        rows.append(
+            {
+                "order": order,
+                "current": current,
+                "late": order.is_late(today),
+                "ack_late": order.ack_is_late(timezone.now()),
+            }
+        )
+    return render(request, "orders/list.html", {"rows": rows, "today": today, "can_create": _is_desk(request.user)})
+
+
+@login_required
+def order_create(request: AuthedRequest) -> HttpResponse:
+    """File intake (seed II.B): company, items with their parameters, documents, and the mandate if any."""
+    if not _is_desk(request.user):
+        raise PermissionDenied("Seule l'ADV enregistre les commandes.")
+    organisations = (
+        Organisation.objects.visible_to(request.user)
+        .filter(kind__in=[OrganisationKind.CLIENT, OrganisationKind.PARTNER])
+        .order_by("name")
+    )
+    sites = Site.objects.visible_to(request.user).select_related("organisation").order_by("organisation__name", "name")
+    form = OrderCreateForm(
+        request.POST or None,
+        organisations=organisations,
+        sites=sites,
+        initial={"organisation": request.GET.get("client")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = actions.intake_order(
+                actor=request.user, portability_request=form.portability_kwargs(), **form.order_kwargs()
+            )
+        except ValidationError as exc:
+            add_errors_to_form(form, _portability_fields(exc))
+        except (PermissionDenied, actions.OrderError) as exc:
+            _refused(request, exc)
+        else:
+            missing = order.missing_items(timezone.localdate())
+            if missing:
+                messages.warning(
+                    request,
+                    f"Commande {order.reference} enregistrée ; dossier incomplet : "
+                    + " ; ".join(m.label for m in missing)
+                    + ".",
+                )
+            else:
+                messages.success(request, f"Commande {order.reference} enregistrée, dossier complet.")
+            return redirect("orders:detail", pk=order.pk)
+    return render(
+        request,
+        "orders/create.html",
+        {
+            "form": form,
+            "param_help": ITEM_PARAMETER_HELP,
+            "kinds": dict(ItemKind.choices),
+            "operators": [op.name for op in portability.operators()],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+#: errors of ``create_portability_request`` name its own arguments: show them on the page's mandate fields.
+_PORTABILITY_FIELDS = {
+    "operator": "port_operator",
+    "numbers": "port_numbers",
+    "analog_lines": "port_analog_lines",
+    "invoice_numbers": "port_invoice_numbers",
+    "carrier_invoice_date": "port_carrier_invoice_date",
+}
+
+
+def _portability_fields(exc: ValidationError) -> ValidationError:
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({_PORTABILITY_FIELDS.get(k, k): v for k, v in exc.message_dict.items()})
 
 
 def _order_context(request: AuthedRequest, order: Order, file_form: OrderFileForm | None = None) -> dict[str, Any]:
@@ -154,8 +237,14 @@ def order_step(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
                 messages.error(request, str(error))
         return redirect("orders:detail", pk=order.pk)
     try:
-        step = actions.move_step(order, code, form.cleaned_data["move"], actor=request.user,
-                                 note=form.cleaned_data["note"], data=form.step_data())
+        step = actions.move_step(
+            order,
+            code,
+            form.cleaned_data["move"],
+            actor=request.user,
+            note=form.cleaned_data["note"],
+            data=form.step_data(),
+        )
         messages.success(request, f"Étape {step.number} : {StepState(step.state).label.lower()}.")
     except (ValidationError, PermissionDenied, actions.OrderError) as exc:
         _refused(request, exc)
@@ -193,10 +282,17 @@ def portability_quote(request: AuthedRequest) -> HttpResponse:
             result = portability.quote_json(payload)
         except QuoteError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    return render(request, "orders/portability_quote.html", {
-        "form": form, "result": result, "operators": portability.operators(),
-        "lead_time": leadtimes.PORTABILITY.text,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "orders/portability_quote.html",
+        {
+            "form": form,
+            "result": result,
+            "operators": portability.operators(),
+            "lead_time": leadtimes.PORTABILITY.text,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -221,16 +317,29 @@ def fee_calculator(request: AuthedRequest) -> HttpResponse:
         except QuoteError as exc:
             sizing_form.add_error(None, exc.message)
     failed = bool(form.errors or sizing_form.errors)
-    return render(request, "orders/fees.html", {"form": form, "result": result, "sizing_form": sizing_form,
-                                                "sizing": sizing, "lead_times": leadtimes.all_lead_times()},
-                  status=400 if failed else 200)
+    return render(
+        request,
+        "orders/fees.html",
+        {
+            "form": form,
+            "result": result,
+            "sizing_form": sizing_form,
+            "sizing": sizing,
+            "lead_times": leadtimes.all_lead_times(),
+        },
+        status=400 if failed else 200,
+    )
 
 
 @login_required
 def commissions_page(request: AuthedRequest) -> HttpResponse:
     months = commissions.last_12_months(timezone.localdate())
-    rows = CommissionStatement.objects.visible_to(request.user).filter(
-        month__gte=months[0], month__lte=months[-1]).select_related("partner").order_by("partner__name", "month")
+    rows = (
+        CommissionStatement.objects.visible_to(request.user)
+        .filter(month__gte=months[0], month__lte=months[-1])
+        .select_related("partner")
+        .order_by("partner__name", "month")
+    )
     if request.GET.get("format") == "csv":
         return _commissions_csv(rows)
     return render(request, "orders/commissions.html", {"rows": rows, "months": months})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -82,7 +83,8 @@ def totals_by_client(clocks: QuerySet[SlaClock]) -> list[ClientTotal]:
     return [ClientTotal(name, count, amount) for name, (count, amount) in totals.items()]
 
 
-def _row(clock: SlaClock) -> list[Any]:
+def report_row(clock: SlaClock) -> list[Any]:
+    """One CSV line; the PDF export shows the same cells."""
     access = clock.access
     return [
         clock.ticket.organisation.name,
@@ -118,5 +120,170 @@ def penalty_report_csv(clocks: QuerySet[SlaClock]) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for clock in clocks:
-        writer.writerow(_row(clock))
+        writer.writerow(report_row(clock))
     return out.getvalue()
+
+
+# --- Monthly series for the charts ---------------------------------------------------------------------
+
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+#: Abbreviations of the Imprimerie nationale, as on French calendars ("janv. 2026").
+MONTHS_FR_SHORT = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+
+
+def month_label(month: date, *, short: bool = False) -> str:
+    """French month name without relying on the process locale (servers often run in C/en_US)."""
+    names = MONTHS_FR_SHORT if short else MONTHS_FR
+    return f"{names[month.month - 1]} {month.year}"
+
+
+def month_of(instant: datetime) -> date:
+    """The Paris-time month an instant belongs to (a clock stopped at 00:30 on the 1st counts in the new month)."""
+    return instant.astimezone(PARIS).date().replace(day=1)
+
+
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def last_months(last: date, count: int) -> list[date]:
+    """``count`` consecutive months ending with ``last``, oldest first."""
+    last = last.replace(day=1)
+    return [add_months(last, offset) for offset in range(1 - count, 1)]
+
+
+@dataclass(frozen=True)
+class ClockOutcome:
+    """A clock that stopped (met or breached), reduced to what the monthly figures need."""
+
+    organisation: str
+    kind: str
+    stopped_at: datetime
+    breached: bool
+
+
+@dataclass(frozen=True)
+class PenaltyRecord:
+    """A penalised GTR restoration: who, when it was restored, how much (€ HT)."""
+
+    organisation: str
+    restored_at: datetime
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """Clocks stopped in a month and how many of them were late; ``percent`` is None when nothing stopped."""
+
+    stopped: int = 0
+    breached: int = 0
+
+    @property
+    def met(self) -> int:
+        return self.stopped - self.breached
+
+    @property
+    def percent(self) -> float | None:
+        return None if not self.stopped else round(100 * self.met / self.stopped, 1)
+
+
+def monthly_compliance(
+    outcomes: Iterable[ClockOutcome], months: Sequence[date], *, organisation: str | None = None
+) -> dict[str, list[Compliance]]:
+    """Per clock kind, the compliance of each month of ``months`` (every kind listed, even without clocks).
+
+    Only clocks that stopped during a month count for it: a clock still running has no
+    outcome yet, and a cancelled ticket's clock is not a commitment (the caller leaves it out).
+    """
+    index = {m: i for i, m in enumerate(months)}
+    counts: dict[str, list[list[int]]] = {kind: [[0, 0] for _ in months] for kind in ClockKind.values}
+    for outcome in outcomes:
+        if organisation is not None and outcome.organisation != organisation:
+            continue
+        i = index.get(month_of(outcome.stopped_at))
+        if i is None or outcome.kind not in counts:
+            continue
+        counts[outcome.kind][i][0] += 1
+        counts[outcome.kind][i][1] += outcome.breached
+    return {kind: [Compliance(s, b) for s, b in cells] for kind, cells in counts.items()}
+
+
+def compliance_by_client(
+    outcomes: Iterable[ClockOutcome], months: Sequence[date]
+) -> dict[str, dict[str, list[Compliance]]]:
+    """``monthly_compliance`` for each client that has at least one stopped clock in ``months``, by name."""
+    outcomes = list(outcomes)
+    window = set(months)
+    names = sorted({o.organisation for o in outcomes if month_of(o.stopped_at) in window})
+    return {name: monthly_compliance(outcomes, months, organisation=name) for name in names}
+
+
+def monthly_penalties(records: Iterable[PenaltyRecord], months: Sequence[date]) -> dict[str, list[Decimal]]:
+    """Per client (sorted by name), the GTR penalties owed for each month of ``months``, in € HT."""
+    index = {m: i for i, m in enumerate(months)}
+    out: dict[str, list[Decimal]] = {}
+    for record in records:
+        i = index.get(month_of(record.restored_at))
+        if i is None:
+            continue
+        row = out.setdefault(record.organisation, [Decimal("0")] * len(months))
+        row[i] += record.amount
+    return dict(sorted(out.items()))
+
+
+def penalty_totals(per_client: dict[str, list[Decimal]], months: Sequence[date]) -> list[Decimal]:
+    """Column sums of ``monthly_penalties``: all clients together, month by month."""
+    return [sum((row[i] for row in per_client.values()), Decimal("0")) for i in range(len(months))]
+
+
+def clock_outcomes(clocks: QuerySet[SlaClock], months: Sequence[date]) -> list[ClockOutcome]:
+    """The met / breached clocks stopped during ``months`` (a contiguous window) out of ``clocks``."""
+    if not months:
+        return []
+    start, _ = month_bounds(months[0])
+    _, end = month_bounds(months[-1])
+    rows = clocks.filter(
+        stopped_at__gte=start, stopped_at__lt=end, state__in=[ClockState.MET, ClockState.BREACHED]
+    ).values_list("ticket__organisation__name", "kind", "stopped_at", "state")
+    return [
+        ClockOutcome(org, kind, stopped, state == ClockState.BREACHED)
+        for org, kind, stopped, state in rows
+        if stopped is not None  # always set by the filter; narrows the type
+    ]
+
+
+def penalty_records(clocks: QuerySet[SlaClock], months: Sequence[date]) -> list[PenaltyRecord]:
+    """The penalised GTR restorations of ``months``: the same selection as the monthly CSV/PDF report."""
+    out: list[PenaltyRecord] = []
+    for month in months:
+        for clock in penalty_clocks(month, clocks):
+            assert clock.stopped_at is not None  # penalty_clocks selects stopped clocks only
+            out.append(PenaltyRecord(clock.ticket.organisation.name, clock.stopped_at, clock.penalty_amount))
+    return out

@@ -1,4 +1,9 @@
-"""SLA supervision pages (desk staff): clocks at risk, breached clocks, carriers, per-client month, CSV report."""
+"""SLA pages: clocks at risk, breached clocks, carriers, per-client month, charts, CSV/PDF penalty report.
+
+Every page is scoped with ``visible_to``: staff see everything, a partner its own
+clients, a client its own company (clocks and escalations of other companies are
+simply absent).
+"""
 
 from __future__ import annotations
 
@@ -11,21 +16,46 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
-from softwhere.core.views import AuthedRequest, staff_required
+from softwhere.core.views import AuthedRequest
 from softwhere.customers.models import Organisation
 
+from . import charts as sla_charts
+from . import conf
+from .actions import match_carrier
 from .calendars import get_calendar
 from .choices import ClockKind, ClockState
-from .models import CarrierEscalation, SlaClock
-from .reports import BOM, month_bounds, parse_month, penalty_clocks, penalty_report_csv
+from .models import Carrier, CarrierEscalation, SlaClock
+from .pdf import penalty_report_pdf
+from .reports import (
+    BOM,
+    Compliance,
+    add_months,
+    clock_outcomes,
+    compliance_by_client,
+    last_months,
+    month_bounds,
+    month_label,
+    monthly_compliance,
+    monthly_penalties,
+    parse_month,
+    penalty_clocks,
+    penalty_records,
+    penalty_report_csv,
+    penalty_totals,
+)
 from .services.calendar import Calendar, business_minutes_between
 from .services.penalties import penalty_amount, penalty_percent
 
 RISK_WINDOWS = (30, 60, 120, 240, 480, 1440)
+#: Upper bound of the "due within N minutes" window: one week.
+MAX_RISK_MINUTES = 7 * 1440
+CHART_PERIODS = (6, 12, 24)
+CHARTS = {"conformite": "compliance", "penalites": "penalties"}
 
 
 def _month_param(request: HttpRequest) -> date:
@@ -36,21 +66,69 @@ def _month_param(request: HttpRequest) -> date:
         return today.replace(day=1)
 
 
-def _filtered(request: HttpRequest, clocks: QuerySet[SlaClock]) -> tuple[QuerySet[SlaClock], dict[str, Any]]:
+def _detail_url_name(request: AuthedRequest) -> str:
+    """Ticket links go to the agent page for staff, to the portal page for partner and client users."""
+    return "tickets:detail" if request.user.is_desk_staff else "portal:detail"
+
+
+def _organisation(request: AuthedRequest) -> Organisation | None:
+    """The ``organisation`` filter, within the user's scope (an out-of-scope id is a 404, as everywhere)."""
+    value = request.GET.get("organisation") or ""
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404("Client inconnu.")
+    org = Organisation.objects.visible_to(request.user).filter(pk=int(value)).first()
+    if org is None:
+        raise Http404("Client inconnu.")
+    return org
+
+
+def carrier_ticket_ids(request: AuthedRequest, name: str) -> QuerySet[Any]:
+    """Tickets of one carrier: opened with it (escalation or ticket field) or on one of its accesses.
+
+    A configured carrier matches through its aliases with the escalation rules
+    (``actions.match_carrier``: "France Télécom" is Orange, "SoftWhere" is not "FT");
+    any other text matches as a substring.
+    """
+    from softwhere.inventory.models import Access
+    from softwhere.tickets.models import Ticket
+
+    tickets = Ticket.objects.visible_to(request.user)
+    carrier = Carrier.objects.filter(name__iexact=name).first() or match_carrier(name)
+    if carrier is None:
+        return tickets.filter(
+            Q(carrier__icontains=name)
+            | Q(services__access__carrier__icontains=name)
+            | Q(carrier_escalations__carrier__icontains=name)
+        ).values("pk")
+    ticket_names = set(tickets.exclude(carrier="").values_list("carrier", flat=True).distinct())
+    access_names = set(Access.objects.exclude(carrier="").values_list("carrier", flat=True).distinct())
+    matching = {n for n in ticket_names | access_names if (match_carrier(n) or Carrier()).pk == carrier.pk}
+    return tickets.filter(
+        Q(carrier__in=matching)
+        | Q(services__access__carrier__in=matching)
+        | Q(carrier_escalations__carrier_config=carrier)
+    ).values("pk")
+
+
+def _filtered(request: AuthedRequest, clocks: QuerySet[SlaClock]) -> tuple[QuerySet[SlaClock], dict[str, Any]]:
     """Filters shared by the clock lists: client, clock kind, carrier of the ticket."""
-    organisation = request.GET.get("organisation") or ""
+    organisation = _organisation(request)
     kind = request.GET.get("kind") or ""
     carrier = (request.GET.get("carrier") or "").strip()
-    if organisation.isdigit():
-        clocks = clocks.filter(ticket__organisation_id=int(organisation))
+    if organisation is not None:
+        clocks = clocks.filter(ticket__organisation=organisation)
     if kind in ClockKind.values:
         clocks = clocks.filter(kind=kind)
     if carrier:
-        clocks = clocks.filter(Q(ticket__carrier__icontains=carrier) | Q(access__carrier__icontains=carrier))
+        clocks = clocks.filter(ticket_id__in=carrier_ticket_ids(request, carrier))
     context = {
         "organisations": Organisation.objects.visible_to(request.user).order_by("name"),
         "kinds": ClockKind.choices,
-        "selected": {"organisation": organisation, "kind": kind, "carrier": carrier},
+        "carriers": Carrier.objects.order_by("name"),
+        "selected": {"organisation": str(organisation.pk) if organisation else "", "kind": kind, "carrier": carrier},
+        "detail_url": _detail_url_name(request),
     }
     return clocks, context
 
@@ -82,14 +160,19 @@ def _clocks(request: AuthedRequest) -> QuerySet[SlaClock]:
     )
 
 
-@staff_required
-def at_risk(request: AuthedRequest) -> HttpResponse:
-    """Running clocks whose deadline falls within the next N minutes, soonest first."""
+def risk_window(value: str | None) -> int:
+    """The "due within N minutes" parameter: any whole number of minutes, clamped to [1, one week]."""
     try:
-        window = int(request.GET.get("minutes") or 60)
+        window = int(value or 60)
     except ValueError:
         window = 60
-    window = max(1, min(window, 7 * 1440))
+    return max(1, min(window, MAX_RISK_MINUTES))
+
+
+@login_required
+def at_risk(request: AuthedRequest) -> HttpResponse:
+    """Running clocks whose deadline falls within the next N minutes, soonest first."""
+    window = risk_window(request.GET.get("minutes"))
     now = timezone.now()
     clocks, context = _filtered(
         request,
@@ -101,18 +184,23 @@ def at_risk(request: AuthedRequest) -> HttpResponse:
             "clocks": _live(clocks.order_by("due_at", "id")[:500], now),
             "window": window,
             "windows": RISK_WINDOWS,
+            "max_window": MAX_RISK_MINUTES,
             "now": now,
         }
     )
     return render(request, "sla/at_risk.html", context)
 
 
-@staff_required
-def breached(request: AuthedRequest) -> HttpResponse:
+def active_breaches(now: datetime) -> Q:
     """Clocks past their deadline on tickets still being worked (also those the worker has not marked yet)."""
+    return Q(state=ClockState.BREACHED, stopped_at__isnull=True) | Q(state=ClockState.RUNNING, due_at__lte=now)
+
+
+@login_required
+def breached(request: AuthedRequest) -> HttpResponse:
+    """Clocks past their deadline on tickets still being worked, the oldest breach first."""
     now = timezone.now()
-    active_breach = Q(state=ClockState.BREACHED, stopped_at__isnull=True) | Q(state=ClockState.RUNNING, due_at__lte=now)
-    clocks, context = _filtered(request, _clocks(request).filter(active_breach))
+    clocks, context = _filtered(request, _clocks(request).filter(active_breaches(now)))
     context.update({"tab": "breached", "clocks": _live(clocks.order_by("due_at", "id")[:500], now), "now": now})
     return render(request, "sla/breached.html", context)
 
@@ -120,21 +208,27 @@ def breached(request: AuthedRequest) -> HttpResponse:
 @dataclass
 class CarrierStats:
     name: str
+    response_hours: int | None = None
     open: int = 0
     overdue: int = 0
     closed: int = 0
     closed_late: int = 0
 
 
-@staff_required
+@login_required
 def carriers(request: AuthedRequest) -> HttpResponse:
-    """Open carrier escalations with their response deadline, and per-carrier figures for the month."""
+    """Carrier escalations: deadlines per carrier, open ones (optionally overdue only) and the month's figures."""
     now = timezone.now()
     month = _month_param(request)
     start, end = month_bounds(month)
+    configured = list(Carrier.objects.select_related("calendar").order_by("name"))
+    carrier = (request.GET.get("carrier") or "").strip()
+    overdue_only = request.GET.get("hors_delai") == "1"
     escalations = CarrierEscalation.objects.visible_to(request.user).select_related("ticket__organisation")
+    if carrier:
+        escalations = escalations.filter(ticket_id__in=carrier_ticket_ids(request, carrier))
+    stats: dict[str, CarrierStats] = {c.name: CarrierStats(c.name, c.response_hours) for c in configured}
     open_escalations = list(escalations.filter(ended_at__isnull=True).order_by("due_at"))
-    stats: dict[str, CarrierStats] = {}
     for esc in open_escalations:
         row = stats.setdefault(esc.carrier or "—", CarrierStats(esc.carrier or "—"))
         row.open += 1
@@ -143,12 +237,24 @@ def carriers(request: AuthedRequest) -> HttpResponse:
         row = stats.setdefault(esc.carrier or "—", CarrierStats(esc.carrier or "—"))
         row.closed += 1
         row.closed_late += esc.is_overdue(now)
+    if overdue_only:
+        open_escalations = [e for e in open_escalations if e.is_overdue(now)]
+    if carrier:
+        stats = {k: v for k, v in stats.items() if v.open or v.closed}
     context = {
         "tab": "carriers",
         "escalations": open_escalations,
         "stats": sorted(stats.values(), key=lambda s: s.name),
+        "configured": configured,
+        "carrier": carrier,
+        "overdue_only": overdue_only,
         "month": month,
+        "previous": add_months(month, -1),
+        "following": add_months(month, 1),
         "now": now,
+        "detail_url": _detail_url_name(request),
+        "can_configure": request.user.is_staff,
+        "default_hours": conf.default_carrier_response_hours(),
     }
     return render(request, "sla/carriers.html", context)
 
@@ -170,7 +276,7 @@ class ClientMonth:
         return [(str(label), self.stopped[k], self.breached[k], self.compliance(k)) for k, label in ClockKind.choices]
 
 
-@staff_required
+@login_required
 def clients(request: AuthedRequest) -> HttpResponse:
     """Per client, for one month: clocks stopped (met / breached) per kind and GTR penalties owed."""
     month = _month_param(request)
@@ -189,34 +295,176 @@ def clients(request: AuthedRequest) -> HttpResponse:
         row = per_client.setdefault(org.pk, ClientMonth(org))
         row.penalties += 1
         row.penalty_amount += clock.penalty_amount
-    previous = (start - timedelta(days=1)).date().replace(day=1)
-    following = end.date()
     context = {
         "tab": "clients",
         "month": month,
-        "previous": previous,
-        "following": following,
+        "previous": add_months(month, -1),
+        "following": add_months(month, 1),
         "clients": sorted(per_client.values(), key=lambda r: r.organisation.name),
         "total_penalties": sum((r.penalty_amount for r in per_client.values()), Decimal("0")),
     }
     return render(request, "sla/clients.html", context)
 
 
+# --- Charts -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ChartData:
+    """Monthly figures behind the two charts, for the user's scope and the selected period and client."""
+
+    months: list[date]
+    organisation: Organisation | None
+    compliance: dict[str, list[Compliance]]
+    by_client: dict[str, dict[str, list[Compliance]]]
+    penalties: dict[str, list[Decimal]]
+    penalty_totals: list[Decimal]
+
+    @property
+    def period_label(self) -> str:
+        return f"{month_label(self.months[0])} – {month_label(self.months[-1])}"
+
+    @property
+    def compliance_rows(self) -> list[tuple[str, list[Compliance]]]:
+        return [(str(label), self.compliance[kind]) for kind, label in ClockKind.choices]
+
+    @property
+    def client_rows(self) -> list[tuple[str, str, list[Compliance]]]:
+        return [
+            (name, str(label), series[kind])
+            for name, series in self.by_client.items()
+            for kind, label in ClockKind.choices
+            if any(c.stopped for c in series[kind])
+        ]
+
+
+def _period(request: HttpRequest) -> int:
+    value = request.GET.get("mois") or ""
+    return int(value) if value.isdigit() and int(value) in CHART_PERIODS else 12
+
+
+def chart_data(request: AuthedRequest) -> ChartData:
+    months = last_months(_month_param(request), _period(request))
+    organisation = _organisation(request)
+    clocks = SlaClock.objects.visible_to(request.user)
+    if organisation is not None:
+        clocks = clocks.filter(ticket__organisation=organisation)
+    outcomes = clock_outcomes(clocks, months)
+    penalties = monthly_penalties(penalty_records(clocks, months), months)
+    return ChartData(
+        months=months,
+        organisation=organisation,
+        compliance=monthly_compliance(outcomes, months),
+        by_client=compliance_by_client(outcomes, months),
+        penalties=penalties,
+        penalty_totals=penalty_totals(penalties, months),
+    )
+
+
+def _chart_titles(data: ChartData) -> dict[str, str]:
+    who = f" · {data.organisation.name}" if data.organisation else ""
+    return {
+        "conformite": f"Respect des engagements par mois{who}",
+        "penalites": f"Pénalités GTR par mois (€ HT){who}",
+    }
+
+
+@login_required
+def charts(request: AuthedRequest) -> HttpResponse:
+    """Monthly compliance per clock kind and GTR penalties per client: charts and the figures behind them."""
+    data = chart_data(request)
+    query = request.GET.urlencode()
+    images = {
+        name: {
+            "title": title,
+            "src": f"{reverse('sla:chart', args=[name, 'svg'])}?{query}",
+            "png": f"{reverse('sla:chart', args=[name, 'png'])}?{query}&telecharger=1",
+            "svg": f"{reverse('sla:chart', args=[name, 'svg'])}?{query}&telecharger=1",
+        }
+        for name, title in _chart_titles(data).items()
+    }
+    context = {
+        "tab": "charts",
+        "data": data,
+        "images": images,
+        "month_labels": [month_label(m, short=True) for m in data.months],
+        "periods": CHART_PERIODS,
+        "period": len(data.months),
+        "month": data.months[-1],
+        "organisations": Organisation.objects.visible_to(request.user).order_by("name"),
+        "selected": {"organisation": str(data.organisation.pk) if data.organisation else ""},
+    }
+    return render(request, "sla/charts.html", context)
+
+
+@login_required
+def chart_image(request: AuthedRequest, name: str, fmt: str) -> HttpResponse:
+    """One chart as SVG (shown in the page) or PNG; ``?telecharger=1`` makes it a download."""
+    if name not in CHARTS or fmt not in sla_charts.FORMATS:
+        raise Http404("Graphique inconnu.")
+    data = chart_data(request)
+    title = _chart_titles(data)[name]
+    if name == "conformite":
+        figure = sla_charts.compliance_figure(data.months, data.compliance, title=title)
+    else:
+        figure = sla_charts.penalties_figure(data.months, data.penalties, title=title)
+    response = HttpResponse(sla_charts.render(figure, fmt), content_type=sla_charts.FORMATS[fmt])
+    filename = f"sla-{name}-{data.months[-1]:%Y-%m}"
+    if data.organisation is not None:
+        filename += f"-{data.organisation.pk}"
+    disposition = "attachment" if request.GET.get("telecharger") == "1" else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}.{fmt}"'
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# --- Monthly penalty report ---------------------------------------------------------------------------
+
+
+def _report_selection(request: AuthedRequest) -> tuple[date, Organisation | None, QuerySet[SlaClock], str]:
+    """Month, client filter, penalised clocks and file name shared by the CSV and PDF exports."""
+    month = parse_month(request.GET.get("month") or timezone.localdate().strftime("%Y-%m"))
+    organisation = _organisation(request)
+    clocks = SlaClock.objects.visible_to(request.user)
+    filename = f"penalites-gtr-{month:%Y-%m}"
+    if organisation is not None:
+        clocks = clocks.filter(ticket__organisation=organisation)
+        filename += f"-{organisation.pk}"
+    return month, organisation, penalty_clocks(month, clocks), filename
+
+
 @login_required
 def penalty_report(request: AuthedRequest) -> HttpResponse:
     """CSV of the month's GTR penalties, within the user's scope (``?month=2026-11&organisation=12``)."""
     try:
-        month = parse_month(request.GET.get("month") or timezone.localdate().strftime("%Y-%m"))
+        _month, _org, clocks, filename = _report_selection(request)
     except ValueError as exc:
         return HttpResponseBadRequest(str(exc))
-    clocks = SlaClock.objects.visible_to(request.user)
-    organisation = request.GET.get("organisation") or ""
-    filename = f"penalites-gtr-{month:%Y-%m}"
-    if organisation.isdigit():
-        clocks = clocks.filter(ticket__organisation_id=int(organisation))
-        filename += f"-{organisation}"
-    response = HttpResponse(
-        BOM + penalty_report_csv(penalty_clocks(month, clocks)), content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse(BOM + penalty_report_csv(clocks), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def _scope_label(request: AuthedRequest, organisation: Organisation | None) -> str:
+    if organisation is not None:
+        return organisation.name
+    user = request.user
+    if user.is_desk_staff:
+        return "tous les clients"
+    org = user.organisation
+    if org is None:
+        return "aucun client"
+    return f"{org.name} et ses clients" if user.role == "partner" else org.name
+
+
+@login_required
+def penalty_report_pdf_view(request: AuthedRequest) -> HttpResponse:
+    """The same report as the CSV, as a PDF grouped by client with subtotals and the month's total."""
+    try:
+        month, organisation, clocks, filename = _report_selection(request)
+    except ValueError as exc:
+        return HttpResponseBadRequest(str(exc))
+    body = penalty_report_pdf(clocks, month=month, scope=_scope_label(request, organisation))
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
     return response

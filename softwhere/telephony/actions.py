@@ -62,7 +62,11 @@ def check_editor(actor: Any, org: Organisation) -> None:
 
 
 def _commit(
-    org: Organisation, actor: Any, action: str, changes: dict[str, Any], mutate: Callable[[], M],
+    org: Organisation,
+    actor: Any,
+    action: str,
+    changes: dict[str, Any],
+    mutate: Callable[[], M],
     instance: models.Model | None = None,
 ) -> M:
     """Apply ``mutate`` then re-check the whole company; any rule broken rolls everything back.
@@ -113,7 +117,10 @@ def create_site(org: Organisation, *, actor: Any, name: str, customer_site: Site
     if customer_site is not None and customer_site.organisation_id != org.pk:
         raise ValidationError({"customer_site": ["Ce site n'appartient pas à l'entreprise."]})
     return _commit(
-        org, actor, "telephony.site.create", {"name": name},
+        org,
+        actor,
+        "telephony.site.create",
+        {"name": name},
         lambda: TelephonySite.objects.create(organisation=org, name=name.strip(), customer_site=customer_site),
     )
 
@@ -125,15 +132,21 @@ def rename_site(site: TelephonySite, *, actor: Any, name: str) -> TelephonySite:
     old = site.name
 
     return _commit(
-        site.organisation, actor, "telephony.site.rename", {"name": [old, name]},
-        lambda: _set(site, {"name": name.strip()}), site,
+        site.organisation,
+        actor,
+        "telephony.site.rename",
+        {"name": [old, name]},
+        lambda: _set(site, {"name": name.strip()}),
+        site,
     )
 
 
 def delete_site(site: TelephonySite, *, actor: Any) -> None:
     check_editor(actor, site.organisation)
     if site.is_mobile_pseudo_site:
-        raise ValidationError(f"Le pseudo-site « {MOBILE_PSEUDO_SITE} » est créé automatiquement et ne se supprime pas.")
+        raise ValidationError(
+            f"Le pseudo-site « {MOBILE_PSEUDO_SITE} » est créé automatiquement et ne se supprime pas."
+        )
     if site.lines.exists() or site.call_groups.exists() or site.ivrs.exists():
         raise ValidationError(f"Le site « {site.name} » a des lignes : il ne peut pas être supprimé.")
     with transaction.atomic():
@@ -147,15 +160,25 @@ def delete_site(site: TelephonySite, *, actor: Any) -> None:
 
 
 def create_calendar(
-    org: Organisation, *, actor: Any, name: str, schedules: list[dict[str, Any]],
-    closure_periods: Iterable[dict[str, str]] = (), closure_days: Iterable[str] = (),
+    org: Organisation,
+    *,
+    actor: Any,
+    name: str,
+    schedules: list[dict[str, Any]],
+    closure_periods: Iterable[dict[str, str]] = (),
+    closure_days: Iterable[str] = (),
 ) -> Calendar:
-    fields = {"name": name.strip(), "schedules": schedules, "closure_periods": list(closure_periods),
-              "closure_days": sorted(set(closure_days))}
+    fields = {
+        "name": name.strip(),
+        "schedules": schedules,
+        "closure_periods": list(closure_periods),
+        "closure_days": sorted(set(closure_days)),
+    }
     if Calendar.objects.filter(organisation=org, name=fields["name"]).exists():
         raise ValidationError({"name": [f"Un calendrier porte déjà le nom « {fields['name']} »."]})
-    return _commit(org, actor, "telephony.calendar.create", fields,
-                   lambda: Calendar.objects.create(organisation=org, **fields))
+    return _commit(
+        org, actor, "telephony.calendar.create", fields, lambda: Calendar.objects.create(organisation=org, **fields)
+    )
 
 
 def update_calendar(calendar: Calendar, *, actor: Any, **changes: Any) -> Calendar:
@@ -214,8 +237,14 @@ def _refuse_default(name: str) -> None:
 def _new_announcement(org: Organisation, name: str, data: bytes, **owner: Any) -> Announcement:
     info = read_audio(data)
     return Announcement.objects.create(
-        organisation=org, name=name, format=info.format, duration_seconds=info.duration_seconds, size=info.size,
-        sha256=hashlib.sha256(data).hexdigest(), content=data, **owner,
+        organisation=org,
+        name=name,
+        format=info.format,
+        duration_seconds=info.duration_seconds,
+        size=info.size,
+        sha256=hashlib.sha256(data).hexdigest(),
+        content=data,
+        **owner,
     )
 
 
@@ -225,8 +254,13 @@ def add_library_announcement(site: TelephonySite, *, actor: Any, name: str, data
     _refuse_default(name)
     if Announcement.objects.filter(site=site, name=name).exists():
         raise ValidationError({"name": [f"Une annonce porte déjà le nom « {name} » sur ce site."]})
-    return _commit(site.organisation, actor, "telephony.announcement.add", {"name": name, "site": site.name},
-                   lambda: _new_announcement(site.organisation, name, data, site=site))
+    return _commit(
+        site.organisation,
+        actor,
+        "telephony.announcement.add",
+        {"name": name, "site": site.name},
+        lambda: _new_announcement(site.organisation, name, data, site=site),
+    )
 
 
 def library_announcement(site: TelephonySite, name: str) -> Announcement:
@@ -245,11 +279,25 @@ def replace_library_announcement(announcement: Announcement, *, actor: Any, data
 
     def mutate() -> Announcement:
         info = read_audio(data)
-        return _set(announcement, {"format": info.format, "duration_seconds": info.duration_seconds, "size": info.size,
-                                   "sha256": hashlib.sha256(data).hexdigest(), "content": data})
+        return _set(
+            announcement,
+            {
+                "format": info.format,
+                "duration_seconds": info.duration_seconds,
+                "size": info.size,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "content": data,
+            },
+        )
 
-    return _commit(announcement.organisation, actor, "telephony.announcement.replace", {"name": announcement.name},
-                   mutate, announcement)
+    return _commit(
+        announcement.organisation,
+        actor,
+        "telephony.announcement.replace",
+        {"name": announcement.name},
+        mutate,
+        announcement,
+    )
 
 
 def announcement_usage(site: TelephonySite) -> dict[str, tuple[int, int]]:
@@ -291,8 +339,16 @@ def delete_library_announcement(announcement: Announcement, *, actor: Any) -> No
 
 
 def set_line_announcement(
-    line: Line, slot: str, *, actor: Any, enabled: bool = True, data: bytes | None = None, name: str | None = None,
-    interruptible: bool | None = None, calendar: str | None = None, use_default: bool = False,
+    line: Line,
+    slot: str,
+    *,
+    actor: Any,
+    enabled: bool = True,
+    data: bytes | None = None,
+    name: str | None = None,
+    interruptible: bool | None = None,
+    calendar: str | None = None,
+    use_default: bool = False,
 ) -> Line:
     """Configure a user line's welcome / hold / call-waiting announcement; a new file overwrites the previous one."""
     if slot not in LINE_SLOTS:
@@ -319,13 +375,23 @@ def set_line_announcement(
         services[slot] = block
         return _set(line, {"services": services})
 
-    return _commit(line.organisation, actor, "telephony.line.announcement", {"slot": slot, "enabled": enabled}, mutate,
-                   line)
+    return _commit(
+        line.organisation, actor, "telephony.line.announcement", {"slot": slot, "enabled": enabled}, mutate, line
+    )
 
 
 # --- Lines -------------------------------------------------------------------------------------------------
 
-LINE_FIELDS = {"first_name", "last_name", "email", "name", "short_number", "associated_mobile", "collaboration", "hardware"}
+LINE_FIELDS = {
+    "first_name",
+    "last_name",
+    "email",
+    "name",
+    "short_number",
+    "associated_mobile",
+    "collaboration",
+    "hardware",
+}
 
 
 def create_line(org: Organisation, *, actor: Any, site: TelephonySite, kind: str, number: str, **fields: Any) -> Line:
@@ -357,8 +423,14 @@ def update_line(line: Line, *, actor: Any, services: dict[str, Any] | None = Non
         merged = merge_defaults(line.services, services) if services else line.services
         return _set(line, {**changes, "services": merged})
 
-    return _commit(line.organisation, actor, "telephony.line.update", {**_jsonable(changes), "services": services or {}},
-                   mutate, line)
+    return _commit(
+        line.organisation,
+        actor,
+        "telephony.line.update",
+        {**_jsonable(changes), "services": services or {}},
+        mutate,
+        line,
+    )
 
 
 def delete_line(line: Line, *, actor: Any) -> None:
@@ -391,7 +463,12 @@ def _lines(org: Organisation, numbers: Iterable[str]) -> list[Line]:
 
 
 def save_pickup_group(
-    org: Organisation, *, actor: Any, name: str, site: TelephonySite, members: Iterable[str],
+    org: Organisation,
+    *,
+    actor: Any,
+    name: str,
+    site: TelephonySite,
+    members: Iterable[str],
     group: PickupGroup | None = None,
 ) -> PickupGroup:
     numbers = list(members)
@@ -401,7 +478,12 @@ def save_pickup_group(
         taken = [line for line in lines if line.pickup_group_id and line.pickup_group_id != getattr(group, "pk", None)]
         if taken:
             raise ValidationError(
-                {"members": [f"La ligne {t.number} fait déjà partie du groupe d'interception « {t.pickup_group} »." for t in taken]}
+                {
+                    "members": [
+                        f"La ligne {t.number} fait déjà partie du groupe d'interception « {t.pickup_group} »."
+                        for t in taken
+                    ]
+                }
             )
         obj = group or PickupGroup(organisation=org)
         _set(obj, {"name": name.strip(), "site": site})
@@ -423,13 +505,30 @@ def delete_pickup_group(group: PickupGroup, *, actor: Any) -> None:
 # --- Call groups -------------------------------------------------------------------------------------------
 
 GROUP_FIELDS = {
-    "name", "distribution", "max_rings", "inter_call_delay_enabled", "inter_call_delay_seconds", "max_waiting_calls",
-    "max_wait_seconds", "overflow_mode", "overflow_number", "welcome", "hold", "closing_calendar", "closing_number",
+    "name",
+    "distribution",
+    "max_rings",
+    "inter_call_delay_enabled",
+    "inter_call_delay_seconds",
+    "max_waiting_calls",
+    "max_wait_seconds",
+    "overflow_mode",
+    "overflow_number",
+    "welcome",
+    "hold",
+    "closing_calendar",
+    "closing_number",
 }
 
 
 def create_call_group(
-    org: Organisation, *, actor: Any, site: TelephonySite, name: str, number: str, members: Iterable[str] = (),
+    org: Organisation,
+    *,
+    actor: Any,
+    site: TelephonySite,
+    name: str,
+    number: str,
+    members: Iterable[str] = (),
     **fields: Any,
 ) -> CallGroup:
     unknown = set(fields) - GROUP_FIELDS
@@ -445,8 +544,13 @@ def create_call_group(
         _set_members(group, numbers)
         return group
 
-    return _commit(org, actor, "telephony.call_group.create", {"name": name, "number": number, **fields,
-                                                               "members": numbers}, mutate)
+    return _commit(
+        org,
+        actor,
+        "telephony.call_group.create",
+        {"name": name, "number": number, **fields, "members": numbers},
+        mutate,
+    )
 
 
 def _set_members(group: CallGroup, numbers: list[str]) -> None:
@@ -458,7 +562,9 @@ def _set_members(group: CallGroup, numbers: list[str]) -> None:
         CallGroupMember.objects.create(group=group, line=line, position=position, present=presence.get(line.pk, True))
 
 
-def update_call_group(group: CallGroup, *, actor: Any, members: Iterable[str] | None = None, **changes: Any) -> CallGroup:
+def update_call_group(
+    group: CallGroup, *, actor: Any, members: Iterable[str] | None = None, **changes: Any
+) -> CallGroup:
     unknown = set(changes) - GROUP_FIELDS
     if unknown:
         raise ValidationError({f: ["Champ non modifiable (le site et le numéro ne changent pas)."] for f in unknown})
@@ -470,8 +576,14 @@ def update_call_group(group: CallGroup, *, actor: Any, members: Iterable[str] | 
             _set_members(group, numbers)
         return group
 
-    return _commit(group.organisation, actor, "telephony.call_group.update",
-                   {**changes, **({"members": numbers} if numbers is not None else {})}, mutate, group)
+    return _commit(
+        group.organisation,
+        actor,
+        "telephony.call_group.update",
+        {**changes, **({"members": numbers} if numbers is not None else {})},
+        mutate,
+        group,
+    )
 
 
 def set_presence(group: CallGroup, line: Line, *, actor: Any, present: bool) -> CallGroupMember:
@@ -537,11 +649,23 @@ def delete_ivr(ivr: Ivr, *, actor: Any) -> None:
 # --- Directory ---------------------------------------------------------------------------------------------
 
 
-def add_directory_contact(org: Organisation, *, actor: Any, name: str, number: str, short_number: str = "") -> DirectoryContact:
+def add_directory_contact(
+    org: Organisation, *, actor: Any, name: str, number: str, short_number: str = ""
+) -> DirectoryContact:
     return _commit(
-        org, actor, "telephony.directory.add", {"name": name, "number": number, "short_number": short_number},
+        org,
+        actor,
+        "telephony.directory.add",
+        {"name": name, "number": number, "short_number": short_number},
         lambda: DirectoryContact.objects.create(organisation=org, name=name, number=number, short_number=short_number),
     )
+
+
+def delete_directory_contact(contact: DirectoryContact, *, actor: Any) -> None:
+    check_editor(actor, contact.organisation)
+    with transaction.atomic():
+        record_audit(actor, "telephony.directory.delete", contact)
+        contact.delete()
 
 
 # --- Whole configuration -----------------------------------------------------------------------------------

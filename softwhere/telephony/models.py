@@ -39,7 +39,9 @@ class OfGroupQuerySet(ScopedQuerySet):
 class Offer(TimeStampedModel):
     """Plans and options subscribed (« Gérer votre offre ») ; assigned counts are derived from the lines."""
 
-    organisation = models.OneToOneField("customers.Organisation", on_delete=models.CASCADE, related_name="telephony_offer")
+    organisation = models.OneToOneField(
+        "customers.Organisation", on_delete=models.CASCADE, related_name="telephony_offer"
+    )
     plans = models.JSONField("forfaits souscrits", default=dict, blank=True)
     options = models.JSONField("options souscrites", default=dict, blank=True)
 
@@ -85,7 +87,9 @@ class TelephonySite(TimeStampedModel):
 
 
 class Calendar(TimeStampedModel):
-    organisation = models.ForeignKey("customers.Organisation", on_delete=models.CASCADE, related_name="telephony_calendars")
+    organisation = models.ForeignKey(
+        "customers.Organisation", on_delete=models.CASCADE, related_name="telephony_calendars"
+    )
     name = models.CharField("nom du calendrier", max_length=120)
     schedules = models.JSONField("horaires d'ouverture", default=list)
     closure_periods = models.JSONField("périodes de fermeture", default=list, blank=True)
@@ -116,8 +120,12 @@ class Announcement(TimeStampedModel):
     Default announcements are not stored: they are constants (choices.DEFAULT_ANNOUNCEMENTS).
     """
 
-    organisation = models.ForeignKey("customers.Organisation", on_delete=models.CASCADE, related_name="telephony_announcements")
-    site = models.ForeignKey(TelephonySite, null=True, blank=True, on_delete=models.PROTECT, related_name="announcements")
+    organisation = models.ForeignKey(
+        "customers.Organisation", on_delete=models.CASCADE, related_name="telephony_announcements"
+    )
+    site = models.ForeignKey(
+        TelephonySite, null=True, blank=True, on_delete=models.PROTECT, related_name="announcements"
+    )
     line = models.ForeignKey("Line", null=True, blank=True, on_delete=models.CASCADE, related_name="announcements")
     name = models.CharField("nom", max_length=120)
     format = models.CharField(max_length=3, choices=AudioFormat.choices)
@@ -167,7 +175,9 @@ class Line(TimeStampedModel):
     collaboration = models.CharField(max_length=30, choices=Collaboration.choices, default=Collaboration.AUCUNE)
     hardware = models.JSONField("matériel", default=dict, blank=True)
     services = models.JSONField("services", default=dict, blank=True)
-    pickup_group = models.ForeignKey(PickupGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    pickup_group = models.ForeignKey(
+        PickupGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
 
     objects = OwnedQuerySet.as_manager()
 
@@ -198,8 +208,12 @@ class CallGroup(TimeStampedModel):
     max_rings = models.PositiveSmallIntegerField("nombre de sonneries maximum", default=DEFAULT_GROUP_RINGS)
     inter_call_delay_enabled = models.BooleanField("délai inter-appels", default=False)
     inter_call_delay_seconds = models.PositiveIntegerField("durée du délai inter-appels (s)", null=True, blank=True)
-    max_waiting_calls = models.PositiveSmallIntegerField("nombre maximum d'appels en attente", default=DEFAULT_MAX_WAITING_CALLS)
-    max_wait_seconds = models.PositiveIntegerField("temps d'attente maximum avant débordement (s)", default=DEFAULT_MAX_WAIT_SECONDS)
+    max_waiting_calls = models.PositiveSmallIntegerField(
+        "nombre maximum d'appels en attente", default=DEFAULT_MAX_WAITING_CALLS
+    )
+    max_wait_seconds = models.PositiveIntegerField(
+        "temps d'attente maximum avant débordement (s)", default=DEFAULT_MAX_WAIT_SECONDS
+    )
     overflow_mode = models.CharField("mode de débordement", max_length=20, default=OverflowMode.DISSUASION)
     overflow_number = models.CharField("numéro de débordement", max_length=20, blank=True)
     welcome = models.JSONField("annonce d'accueil", default=dict, blank=True)
@@ -259,7 +273,9 @@ class Ivr(TimeStampedModel):
 class DirectoryContact(TimeStampedModel):
     """External directory of the company (« 500 au maximum »), with an optional short number."""
 
-    organisation = models.ForeignKey("customers.Organisation", on_delete=models.CASCADE, related_name="telephony_contacts")
+    organisation = models.ForeignKey(
+        "customers.Organisation", on_delete=models.CASCADE, related_name="telephony_contacts"
+    )
     name = models.CharField("nom", max_length=120)
     number = models.CharField("numéro", max_length=20)
     short_number = models.CharField("numéro court", max_length=9, blank=True)

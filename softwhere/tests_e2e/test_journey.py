@@ -109,6 +109,9 @@ def test_n1_escalates_and_n2_resolves(
     page.wait_for_url(re.compile(r"/tickets/\d{10}/$"))
     reference = page.inner_text("[data-testid=ticket-reference]").strip()
     expect(page.locator("#messages")).to_contain_text(f"Ticket {reference} créé.")
+    # The other apps' panels: live GTR clock of the interrupted fibre access, equipment diagnostics.
+    expect(page.locator("[data-testid=sla-clock-gtr]")).to_contain_text("En cours")
+    expect(page.locator("[data-testid=diagnostics-panel]")).to_be_visible()
 
     # --- Qualify, take it ------------------------------------------------------------------------------------
     page.select_option("[data-testid=qualify-form] select", "incident_materiel_ont")
@@ -170,6 +173,7 @@ def test_n1_escalates_and_n2_resolves(
     page.fill("#id_resolve-resolution", "Fibre rompue au PBO, intervention technicien : signal PON rétabli.")
     page.click("[data-testid=confirm-resolve]")
     expect(page.locator("[data-testid=ticket-status]")).to_have_text("Rétabli")
+    expect(page.locator("[data-testid=sla-clock-gtr]")).to_contain_text("Respecté")
 
     timeline = page.inner_text("[data-testid=timeline]")
     for step in (
@@ -187,6 +191,9 @@ def test_n1_escalates_and_n2_resolves(
     ):
         assert step in timeline, step
     shot(page, "07-retabli-historique")
+    page.click("[data-testid=nav-sla] > a")  # the SLA supervision is one menu away
+    page.click("text=Engagements dépassés")
+    page.wait_for_url(f"{base}/sla/depasses/")
 
     ticket = Ticket.objects.get(reference=reference)
     assert (ticket.status, ticket.level) == (TicketStatus.RESOLVED, Level.N2)

@@ -20,6 +20,7 @@ from softwhere.catalogue.leds import LedMemo
 from softwhere.catalogue.models import ResolutionCase
 from softwhere.customers.choices import OrganisationKind
 from softwhere.customers.models import Contact, Organisation, Site
+from softwhere.interop.services import codes as interop_codes
 from softwhere.inventory.choices import EquipmentKind
 from softwhere.inventory.models import Equipment, Service
 
@@ -113,6 +114,11 @@ class TicketFilterForm(DeskForm):
         label="Famille de cas",
         required=False,
         choices=[("", "Toutes"), ("aucun", "Non qualifiés"), *CaseFamily.choices],
+    )
+    sla = forms.ChoiceField(
+        label="Échéance SLA",
+        required=False,
+        choices=[("", "Toutes"), ("risque", "À risque (moins de 2 h)"), ("depasse", "Dépassée")],
     )
     cas = forms.CharField(required=False, widget=forms.HiddenInput)
     tri = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -348,3 +354,17 @@ class PortalTicketForm(DeskForm):
 def default_observation_end() -> str:
     """Prefill of the observation form: tomorrow, same time (local)."""
     return (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+
+
+class OiEscalationForm(DeskForm):
+    """Deposit of a SAV FTTH signalisation to the OI (``interop.actions.escalate_to_oi``)."""
+
+    nature = forms.ChoiceField(
+        label="Nature du défaut",
+        required=False,
+        choices=[("", "Déduite du dernier relevé ONT"), *interop_codes.NATURES.items()],
+    )
+    preloc = forms.ChoiceField(label="Pré-localisation", choices=list(interop_codes.PRELOCS.items()), initial="PTO")
+    comment = forms.CharField(
+        label="Commentaire pour l'OI", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -22,6 +22,9 @@ from .choices import (
     Visibility,
 )
 
+#: Sorted once so the partial indexes' SQL (and their migration) is stable.
+OPEN = sorted(OPEN_STATUSES)
+
 
 class TicketSequence(models.Model):
     """Per-month counter behind references like the seed's "2505057242" (YYMM + 6 digits)."""
@@ -96,11 +99,36 @@ class Ticket(models.Model):
     class Meta:
         verbose_name = "ticket"
         ordering = ["-created_at", "-id"]
+        # Composite indexes follow the grid's sorts (priority then age, id as tie-break) so a page of
+        # 50 is read in index order and never sorts the table; the partial ones cover the default
+        # "open tickets" view, filtered by team (level), company or assignee (docs/scale.md).
         indexes = [
             models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["level", "status"]),
+            models.Index(fields=["created_at", "id"], name="ticket_age"),
+            models.Index(fields=["status", "priority", "created_at", "id"], name="ticket_status_prio"),
+            models.Index(
+                fields=["priority", "created_at", "id"], name="ticket_open_prio", condition=models.Q(status__in=OPEN)
+            ),
+            models.Index(fields=["created_at", "id"], name="ticket_open_age", condition=models.Q(status__in=OPEN)),
+            models.Index(
+                fields=["level", "priority", "created_at", "id"],
+                name="ticket_open_level_prio",
+                condition=models.Q(status__in=OPEN),
+            ),
+            models.Index(
+                fields=["organisation", "priority", "created_at", "id"],
+                name="ticket_open_org_prio",
+                condition=models.Q(status__in=OPEN),
+            ),
+            models.Index(
+                fields=["assignee", "priority", "created_at", "id"],
+                name="ticket_open_assignee_prio",
+                condition=models.Q(status__in=OPEN),
+            ),
+            models.Index(fields=["organisation", "created_at", "id"], name="ticket_org_age"),
         ]
 
     def __str__(self) -> str:

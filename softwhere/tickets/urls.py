@@ -15,4 +15,7 @@ urlpatterns = [
     path("<str:reference>/modifier/", views.ticket_edit, name="edit"),
     path("<str:reference>/checklist/<int:item_id>/", views.checklist_item, name="checklist_item"),
     path("<str:reference>/voyants/<slug:device>/", views.led_reading, name="led_reading"),
+    path("<str:reference>/triage/choix/", views.triage_choice, name="triage_choice"),
+    path("<str:reference>/triage/analyser/", views.triage_run, name="triage_run"),
+    path("<str:reference>/signalisation-oi/", views.escalate_oi, name="escalate_oi"),
 ]

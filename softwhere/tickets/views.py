@@ -7,26 +7,39 @@ A refused action changes nothing (each action runs in one transaction).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from softwhere.catalogue import leds
-from softwhere.core.validators import normalize_phone
+from softwhere.catalogue.models import ResolutionCase
+from softwhere.core.validators import format_phone_national
 from softwhere.core.views import AuthedRequest, add_errors_to_form, error_messages, staff_required
-from softwhere.customers.models import Contact
-from softwhere.inventory.choices import GtrOption, ServiceKind
-from softwhere.inventory.models import Equipment, MobileLine, NumberRange, Service
+from softwhere.interop import actions as interop_actions
+from softwhere.interop.actions import InteropError
+from softwhere.interop.choices import Role as InteropRole
+from softwhere.interop.models import ServedAccess, Signalisation
+from softwhere.interop.services.lifecycle import FINAL as SIGNALISATION_FINAL
+from softwhere.inventory.choices import AccessTechnology, GtrOption, ServiceKind
+from softwhere.inventory.models import Equipment, Service
+from softwhere.sla.api.views import live_clock_payload
+from softwhere.sla.models import CarrierEscalation
+from softwhere.sla.snapshots import live_clocks
+from softwhere.triage import actions as triage_actions
+from softwhere.triage.models import TriageCorrection, TriagePrediction
 
-from . import actions
+from . import actions, search
 from .choices import FINISHED_STATUSES, OPEN_STATUSES, Level, ServiceState, TicketStatus
 from .forms import (
     TRANSITION_FIELDS,
@@ -34,6 +47,7 @@ from .forms import (
     ChecklistItemForm,
     CommentForm,
     LedReadingForm,
+    OiEscalationForm,
     QualifyForm,
     TicketCreateForm,
     TicketEditForm,
@@ -43,6 +57,8 @@ from .forms import (
 )
 from .models import ChecklistItem, Ticket
 from .transitions import TRANSITIONS, TicketError, available_transitions
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 
@@ -97,46 +113,30 @@ def _ordering(sort: str) -> list[Any]:
     out = []
     for expr in exprs:
         if hasattr(expr, "descending"):  # already an OrderBy: flip it for a descending column
-            out.append(expr.copy().reverse_ordering() if desc else expr)
+            expr = expr.copy()
+            if desc:
+                expr.reverse_ordering()
+            out.append(expr)
+        elif getattr(expr, "name", "") in _NOT_NULL:
+            # Plain ASC/DESC on non-null columns so PostgreSQL reads the composite indexes both ways.
+            out.append(expr.desc() if desc else expr.asc())
         else:
             out.append(expr.desc(nulls_last=True) if desc else expr.asc(nulls_last=True))
-    return [*out, F("id").desc()]
+    last_desc = bool(getattr(out[-1], "descending", False))
+    return [*out, F("id").desc() if last_desc else F("id").asc()]
+
+
+_NOT_NULL = {"reference", "priority", "created_at", "level", "status"}
 
 
 def search_tickets(qs: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
-    """Reference, company, carrier reference, or any phone number (contacts, number ranges, mobile lines)."""
-    term = term.strip()
-    service_links = Ticket.services.through.objects
-    cond = (
-        Q(reference__istartswith=term)
-        | Q(organisation__name__icontains=term)
-        | Q(carrier_ticket_reference__icontains=term)
-        | Q(subject__icontains=term)
-        | Q(
-            pk__in=service_links.filter(
-                service__in=Service.objects.filter(carrier_reference__icontains=term).values("pk")
-            ).values("ticket_id")
-        )
-    )
-    digits = sum(ch.isdigit() for ch in term)
-    if digits >= 9:
-        try:
-            e164 = normalize_phone(term)
-        except ValidationError:
-            e164 = ""
-        if e164:
-            ranges = NumberRange.objects.filter(first_number__lte=e164, last_number__gte=e164)
-            mobiles = MobileLine.objects.filter(msisdn=e164)
-            cond |= Q(organisation__in=Contact.objects.filter(Q(phone=e164) | Q(mobile=e164)).values("organisation"))
-            cond |= Q(site__in=ranges.values("voice_service__site")) | Q(site__in=mobiles.values("site"))
-            number_services = Service.objects.filter(
-                Q(pk__in=ranges.values("voice_service")) | Q(pk__in=mobiles.values("pk"))
-            )
-            cond |= Q(pk__in=service_links.filter(service__in=number_services.values("pk")).values("ticket_id"))
-    return qs.filter(cond)
+    """Kept for callers of the former helper: the grid now uses ``tickets.search``."""
+    return search.filter_tickets(qs, term)
 
 
-def _filtered_tickets(request: AuthedRequest) -> tuple[TicketFilterForm, QuerySet[Ticket], str, str]:
+def _filtered_tickets(
+    request: AuthedRequest,
+) -> tuple[TicketFilterForm, QuerySet[Ticket], str, str, int | None]:
     data = request.GET.copy()
     data.setdefault("etat", "tous" if data.get("q") else "ouverts")
     form = TicketFilterForm(data, user=request.user)
@@ -170,12 +170,99 @@ def _filtered_tickets(request: AuthedRequest) -> tuple[TicketFilterForm, QuerySe
         qs = qs.filter(case__family=famille)
     if f.get("cas"):
         qs = qs.filter(case_id=f["cas"])
+    risque = f.get("sla")
+    if risque:
+        qs = qs.filter(pk__in=_sla_ticket_ids(risque))
     term = (f.get("q") or "").strip()
+    sort = f.get("tri") or ""
+    count: int | None = None
     if term:
-        qs = search_tickets(qs, term)
-    sort = f.get("tri") or DEFAULT_SORT
-    qs = qs.select_related("organisation", "site", "case", "assignee").order_by(*_ordering(sort))
-    return form, qs, sort, term
+        found = search.search(qs, term, header_only=not request.user.is_desk_staff)
+        qs, count = found.queryset, found.capped_count
+    if sort or not term:  # with a search and no explicit sort, keep the relevance order
+        sort = sort or DEFAULT_SORT
+        qs = qs.order_by(*_ordering(sort))
+    qs = qs.select_related("organisation", "site", "case", "assignee")
+    return form, qs, sort or "pertinence", term, count
+
+
+def _sla_ticket_ids(risque: str) -> QuerySet[Any]:
+    """Tickets with a running clock due within two hours ("risque") or already past due ("depasse")."""
+    from softwhere.sla.choices import ClockState
+    from softwhere.sla.models import SlaClock
+
+    now = timezone.now()
+    clocks = SlaClock.objects.filter(state=ClockState.RUNNING, stopped_at__isnull=True)
+    if risque == "risque":
+        clocks = clocks.filter(due_at__gt=now, due_at__lte=now + timedelta(hours=2))
+    else:
+        clocks = SlaClock.objects.filter(
+            Q(state=ClockState.BREACHED, stopped_at__isnull=True) | Q(state=ClockState.RUNNING, due_at__lte=now)
+        )
+    return clocks.values("ticket_id")
+
+
+class CappedPaginator:
+    """Offset pages without COUNT(*) over the table: the count stops at ``search.COUNT_CAP``.
+
+    A page reads PAGE_SIZE + 1 rows in index order to know whether a next page exists.
+    """
+
+    def __init__(self, qs: QuerySet[Ticket], per_page: int, count: int | None = None) -> None:
+        self.qs, self.per_page = qs, per_page
+        self.count = search.capped_count(qs) if count is None else count
+        self.capped = self.count > search.COUNT_CAP
+        self.num_pages = None if self.capped else max(1, -(-self.count // per_page))
+
+    @property
+    def count_label(self) -> str:
+        if self.capped:
+            return f"plus de {search.COUNT_CAP:,} tickets".replace(",", "\u202f")
+        return f"{self.count} ticket{'s' if self.count > 1 else ''}"
+
+    def get_page(self, number: Any) -> CappedPage:
+        try:
+            page = max(1, int(number))
+        except (TypeError, ValueError):
+            page = 1
+        if self.num_pages is not None:
+            page = min(page, self.num_pages)
+        offset = (page - 1) * self.per_page
+        rows = list(self.qs[offset : offset + self.per_page + 1])
+        return CappedPage(self, page, rows[: self.per_page], has_next=len(rows) > self.per_page)
+
+
+class CappedPage:
+    def __init__(self, paginator: CappedPaginator, number: int, rows: list[Ticket], *, has_next: bool) -> None:
+        self.paginator, self.number, self.object_list = paginator, number, rows
+        self._has_next = has_next
+
+    def __iter__(self) -> Any:
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def start_index(self) -> int:
+        return (self.number - 1) * self.paginator.per_page + 1 if self.object_list else 0
+
+    def end_index(self) -> int:
+        return (self.number - 1) * self.paginator.per_page + len(self.object_list)
 
 
 @staff_required
@@ -186,8 +273,10 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
         exact = Ticket.objects.visible_to(request.user).filter(reference=term).only("reference").first()
         if exact is not None:
             return redirect("tickets:detail", exact.reference)
-    form, qs, sort, term = _filtered_tickets(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    form, qs, sort, term, count = _filtered_tickets(request)
+    page = CappedPaginator(qs, PAGE_SIZE, count).get_page(request.GET.get("page"))
+    for ticket in page:
+        ticket.search_html = search.highlight(getattr(ticket, "search_snippet", ""))
     columns = []
     for key, label in COLUMNS:
         active = sort.lstrip("-") == key
@@ -317,8 +406,13 @@ def _ticket_context(request: AuthedRequest, ticket: Ticket) -> dict[str, Any]:
             },
         )
         transitions.append(
-            {"name": t.name, "label": t.label, "style": style, "icon": icon,
-             "fields": [form[f] for f in TRANSITION_FIELDS.get(t.name, ())]}
+            {
+                "name": t.name,
+                "label": t.label,
+                "style": style,
+                "icon": icon,
+                "fields": [form[f] for f in TRANSITION_FIELDS.get(t.name, ())],
+            }
         )
     site_equipment = Equipment.objects.filter(site_id=ticket.site_id) if ticket.site_id else None
     readings = list(ticket.led_readings.select_related("recorded_by", "equipment"))
@@ -329,10 +423,12 @@ def _ticket_context(request: AuthedRequest, ticket: Ticket) -> dict[str, Any]:
         led_forms.append(
             LedReadingForm(memo=memo, equipment=site_equipment, initial={"phase": "after" if done_before else "before"})
         )
-    edit_form = TicketEditForm(
-        initial={f: getattr(ticket, f) for f in TicketEditForm.base_fields}
-    )
+    edit_form = TicketEditForm(initial={f: getattr(ticket, f) for f in TicketEditForm.base_fields})
+    now = timezone.now()
     return {
+        "sla": _panel("sla", lambda: _sla_panel(ticket, now)),
+        "triage": _panel("triage", lambda: _triage_panel(ticket)),
+        "interop": _panel("interop", lambda: _interop_panel(ticket, user)),
         "ticket": ticket,
         "services": services,
         "equipment": equipment,
@@ -357,6 +453,127 @@ def _ticket_context(request: AuthedRequest, ticket: Ticket) -> dict[str, Any]:
     }
 
 
+# --- Panels of other apps on the ticket page ---------------------------------------------------------------
+
+
+def _panel(name: str, build: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
+    """Build one app's panel; a failure shows « indisponible » instead of breaking the whole ticket page."""
+    try:
+        return build()
+    except Exception:
+        logger.exception("ticket page: %s panel failed", name)
+        return {"error": True}
+
+
+def _sla_panel(ticket: Ticket, now: datetime) -> dict[str, Any]:
+    """Clocks replayed from the timeline at ``now`` (same payload as the SLA API), carrier deadlines, penalties."""
+    clocks = [live_clock_payload(c) for c in live_clocks(ticket, now)]
+    for clock in clocks:
+        target = clock["target_minutes"] or 1
+        clock["used_percent"] = max(0, min(100, round(clock["consumed_minutes"] * 100 / target)))
+    escalations = list(CarrierEscalation.objects.filter(ticket=ticket).order_by("started_at"))
+    for esc in escalations:
+        esc.overdue = esc.is_overdue(now)
+    return {
+        "clocks": clocks,
+        "escalations": escalations,
+        "penalty_total": sum((c["penalty"]["amount_eur"] for c in clocks if c["penalty"]), Decimal("0")),
+        "now": now,
+    }
+
+
+def _local(iso: str) -> str:
+    try:
+        return timezone.localtime(datetime.fromisoformat(iso)).strftime("%d/%m/%Y %H:%M")
+    except (TypeError, ValueError):
+        return iso
+
+
+def triage_facts(entities: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """Extracted facts as (French label, displayable values), only the kinds that were found."""
+    e = entities or {}
+    facts: list[tuple[str, list[str]]] = [
+        ("Numéros de téléphone", [format_phone_national(p) for p in e.get("phones", [])]),
+        (
+            "Plages de numéros",
+            [
+                f"{format_phone_national(r['start'])} → {format_phone_national(r['end'])} ({r['count']} n°)"
+                for r in e.get("number_ranges", [])
+            ],
+        ),
+        ("Adresses IP", [*e.get("ipv4", []), *e.get("ipv6", [])]),
+        ("Adresses MAC", list(e.get("macs", []))),
+        ("SIRET", list(e.get("sirets", []))),
+        (
+            "Références de tickets",
+            [
+                r["reference"] if r.get("issuer") == "softwhere" else f"{r['reference']} ({r.get('issuer')})"
+                for r in e.get("ticket_refs", [])
+            ],
+        ),
+        ("Opérateurs", list(e.get("carriers", []))),
+        ("Équipements", [" ".join(p for p in (q.get("brand"), q.get("model")) if p) for q in e.get("equipment", [])]),
+        ("Voyants", [str(led.get("text", "")) for led in e.get("leds", [])]),
+        ("Dates et heures", [f"« {t.get('text', '')} » : {_local(t.get('at', ''))}" for t in e.get("times", [])]),
+    ]
+    return [(label, values) for label, values in facts if values]
+
+
+def _triage_panel(ticket: Ticket) -> dict[str, Any] | None:
+    """The latest stored prediction: top 3 with confidence, « à qualifier » below the threshold, facts, agent choice."""
+    prediction: TriagePrediction | None = triage_actions.latest_prediction(ticket)
+    if prediction is None:
+        return None
+    top = prediction.top[:3]
+    cases = ResolutionCase.objects.in_bulk([t["case"] for t in top])
+    choice = (
+        TriageCorrection.objects.filter(ticket=ticket, created_at__gte=prediction.created_at)
+        .select_related("agent", "chosen_case")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return {
+        "prediction": prediction,
+        "to_qualify": prediction.case_id is None,
+        "confidence": round(prediction.confidence * 100),
+        "threshold": round(prediction.threshold * 100),
+        "top": [
+            {
+                "case": cases.get(t["case"]),
+                "case_id": t["case"],
+                "percent": round(float(t["score"]) * 100),
+                "proposed": t["case"] == prediction.case_id,
+                "current": t["case"] == ticket.case_id,
+            }
+            for t in top
+        ],
+        "facts": triage_facts(prediction.entities),
+        "choice": choice,
+    }
+
+
+def _interop_panel(ticket: Ticket, user: Any) -> dict[str, Any] | None:
+    """The escalation form, when an agent may signal this ticket's fibre access to an OI (journal: interop's tag)."""
+    if not (user.is_agent and ticket.is_open):
+        return None
+    if Signalisation.objects.filter(ticket=ticket).exclude(status__in=SIGNALISATION_FINAL).exists():
+        return None  # one open signalisation at a time (``escalate_to_oi`` would return it)
+    peers = sorted(
+        {
+            str(name)
+            for name in ServedAccess.objects.filter(
+                access__in=ticket.services.all(),
+                access__technology=AccessTechnology.FIBRE,
+                peer__is_active=True,
+                peer__peer_role=InteropRole.OI,
+            ).values_list("peer__name", flat=True)
+        }
+    )
+    if not peers:
+        return None
+    return {"peers": peers, "form": OiEscalationForm()}
+
+
 @staff_required
 def ticket_detail(request: AuthedRequest, reference: str) -> HttpResponse:
     ticket = _get_ticket(request, reference)
@@ -374,7 +591,7 @@ def _attempt(request: AuthedRequest, action: Callable[[], Any], success: str) ->
     """Run one action; a refusal becomes French error messages (the action's transaction changed nothing)."""
     try:
         action()
-    except (TicketError, ValidationError, PermissionDenied) as exc:
+    except (TicketError, ValidationError, PermissionDenied, InteropError) as exc:
         for line in error_messages(exc):
             messages.error(request, line)
         return False
@@ -509,10 +726,17 @@ def checklist_item(request: AuthedRequest, reference: str, item_id: int) -> Http
     response = render(
         request,
         "tickets/_checklist_item.html",
-        {"item": item, "ticket": ticket, "error": error,
-         "can_work": request.user.is_agent and ticket.is_open, "is_n2": request.user.is_n2,
-         # Out-of-band refresh of the "3/4 · en cours" counter in the card header.
-         "progress_oob": True, "n1_total": n1_items.count(), "n1_done": n1_items.filter(done=True).count()},
+        {
+            "item": item,
+            "ticket": ticket,
+            "error": error,
+            "can_work": request.user.is_agent and ticket.is_open,
+            "is_n2": request.user.is_n2,
+            # Out-of-band refresh of the "3/4 · en cours" counter in the card header.
+            "progress_oob": True,
+            "n1_total": n1_items.count(),
+            "n1_done": n1_items.filter(done=True).count(),
+        },
     )
     if changed:
         response["HX-Trigger"] = "timelineChanged"
@@ -545,3 +769,56 @@ def led_reading(request: AuthedRequest, reference: str, device: str) -> HttpResp
         "Relevé enregistré : " + leds.report_label(device, states, form.cleaned_data["phase"]),
     )
     return _back(ticket, "voyants")
+
+
+@require_POST
+@staff_required
+def triage_choice(request: AuthedRequest, reference: str) -> HttpResponse:
+    """Accept one of triage's proposals or correct it: stored for the next training, then the ticket is qualified."""
+    ticket = _get_ticket(request, reference)
+    form = QualifyForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(ticket, "triage")
+    case = form.cleaned_data["case"]
+    _attempt(
+        request,
+        lambda: triage_actions.record_agent_choice(ticket, actor=request.user, case=case),
+        f"Choix enregistré, ticket qualifié : {case.number}. {case.title}",
+    )
+    return _back(ticket, "triage")
+
+
+@require_POST
+@staff_required
+def triage_run(request: AuthedRequest, reference: str) -> HttpResponse:
+    """Run triage on a ticket that has no proposal yet (e.g. opened by phone); above the threshold it qualifies."""
+    ticket = _get_ticket(request, reference)
+    if not request.user.is_agent:
+        raise PermissionDenied("Action réservée aux agents du support.")
+    prediction = triage_actions.prequalify_ticket(ticket, actor=request.user)
+    if prediction.case_id:
+        messages.success(request, f"Triage : cas proposé avec {round(prediction.confidence * 100)} % de confiance.")
+    else:
+        messages.info(request, "Triage : confiance insuffisante, ticket à qualifier.")
+    return _back(ticket, "triage")
+
+
+@require_POST
+@staff_required
+def escalate_oi(request: AuthedRequest, reference: str) -> HttpResponse:
+    """Signal the ticket's fibre access to the infrastructure operator (OI) that serves it."""
+    ticket = _get_ticket(request, reference)
+    form = OiEscalationForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(ticket, "interop")
+    data = form.cleaned_data
+    _attempt(
+        request,
+        lambda: interop_actions.escalate_to_oi(
+            ticket, actor=request.user, nature=data["nature"] or None, preloc=data["preloc"], comment=data["comment"]
+        ),
+        "Signalisation déposée auprès de l'OI.",
+    )
+    return _back(ticket, "interop")

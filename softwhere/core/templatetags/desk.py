@@ -13,8 +13,10 @@ from softwhere.catalogue.choices import CaseDomain, CaseFamily, LedState
 from softwhere.core.choices import DeskChoices
 from softwhere.core.validators import format_phone_national
 from softwhere.customers.choices import OrganisationKind
+from softwhere.interop.choices import Direction, MessageKind, MessageStatus, SignalisationStatus
 from softwhere.inventory.choices import EquipmentKind, GtrOption, ServiceKind, ServiceStatus
 from softwhere.tickets.choices import Level, Priority, ServiceState, TicketStatus, TimelineKind, Visibility
+from softwhere.triage.choices import AgentChoiceKind
 
 register = template.Library()
 
@@ -31,6 +33,11 @@ _CHOICES: dict[str, type[DeskChoices]] = {
     "equipment_kind": EquipmentKind,
     "gtr": GtrOption,
     "led": LedState,
+    "signalisation": SignalisationStatus,
+    "interop_status": MessageStatus,
+    "interop_direction": Direction,
+    "interop_kind": MessageKind,
+    "triage_choice": AgentChoiceKind,
 }
 _PRIORITY_COLOURS = {1: "danger", 2: "warning", 3: "secondary", 4: "light"}
 # Badges on light colours need dark text to stay readable.
@@ -117,11 +124,13 @@ _TIMELINE_ICONS = {
     TimelineKind.LED_READING: "lightbulb",
     TimelineKind.ASSIGNMENT: "person-check",
     TimelineKind.FIELD_CHANGE: "pencil-square",
+    TimelineKind.DIAGNOSTIC: "activity",
 }
 
 
 @register.filter
 def timeline_icon(kind: str) -> str:
+    """Bootstrap icon of a timeline entry; an unknown kind (added by a newer app) still gets a dot."""
     return _TIMELINE_ICONS.get(kind, "dot")  # type: ignore[call-overload]
 
 

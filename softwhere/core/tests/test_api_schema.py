@@ -72,6 +72,26 @@ def test_operation_ids_are_stable():
         "tickets_checklist_partial_update": ("patch", "/api/v1/tickets/{reference}/checklist/{item_id}/"),
         "tickets_led_readings_list": ("get", "/api/v1/tickets/{reference}/led-readings/"),
         "tickets_led_readings_create": ("post", "/api/v1/tickets/{reference}/led-readings/"),
+        "interop_messages_list": ("get", "/api/v1/interop/messages/"),
+        "interop_signalisations_list": ("get", "/api/v1/interop/signalisations/"),
+        "interop_signalisations_create": ("post", "/api/v1/interop/signalisations/"),
+        "interop_signalisations_information_create": ("post", "/api/v1/interop/signalisations/{id}/information/"),
+        "interop_signalisations_appointment_answer_create": (
+            "post",
+            "/api/v1/interop/signalisations/{id}/appointment-answer/",
+        ),
+        "interop_signalisations_cancel_create": ("post", "/api/v1/interop/signalisations/{id}/cancel/"),
+        "interop_signalisations_relaunch_create": ("post", "/api/v1/interop/signalisations/{id}/relaunch/"),
+        "interop_signalisations_accept_resolution_create": (
+            "post",
+            "/api/v1/interop/signalisations/{id}/accept-resolution/",
+        ),
+        "interop_signalisations_refuse_resolution_create": (
+            "post",
+            "/api/v1/interop/signalisations/{id}/refuse-resolution/",
+        ),
+        "interop_signalisations_take_charge_create": ("post", "/api/v1/interop/signalisations/{id}/take-charge/"),
+        "interop_signalisations_close_create": ("post", "/api/v1/interop/signalisations/{id}/close/"),
     }
     ops = _operations()
     assert {op_id: ops[op_id][:2] for op_id in expected} == expected
@@ -97,6 +117,7 @@ def test_every_operation_documents_its_errors():
         "tickets_comments_create",
         "tickets_checklist_partial_update",
         "tickets_led_readings_create",
+        "tickets_messages_create",
     ],
 )
 def test_refusable_ticket_operations_document_409(op_id):

@@ -21,8 +21,11 @@ from softwhere.diagnostics import actions
 from softwhere.diagnostics.choices import DiagnosticKind, Verdict
 from softwhere.diagnostics.models import DiagnosticRun
 from softwhere.inventory.choices import EquipmentKind
+from softwhere.jobs.choices import JobStatus
+from softwhere.jobs.worker import Worker
 from softwhere.tickets import actions as ticket_actions
-from softwhere.tickets.choices import ServiceState, TimelineKind
+from softwhere.tickets.choices import ServiceState, TicketStatus, TimelineKind
+from softwhere.tickets.models import Ticket
 from softwhere.tickets.transitions import TicketError
 
 from .conftest import BASTION_PASSWORD, DEVICE_PASSWORD, assert_no_secret, make_ticket
@@ -67,9 +70,15 @@ def test_page_shows_stable_since_16_june_and_chart(
     client = _client(world.n1)
     with time_machine.travel(datetime(2025, 6, 19, 10, 0, tzinfo=PARIS), tick=True):  # « traité le 19/06/2025 »
         response = client.post(reverse("diagnostics:diagnose", args=[ticket.reference]))
+        pending = client.get(reverse("diagnostics:panel", args=[ticket.reference])).content.decode()
+        assert Worker(worker_id="test").run_pending() == 1
         panel = client.get(reverse("diagnostics:panel", args=[ticket.reference]))
     assert response.status_code == 302 and response["Location"].endswith(f"/tickets/{ticket.reference}/#diagnostics")
+    # Queued, not run inside the request: the panel polls until the worker is done.
+    assert 'data-status="pending"' in pending and 'hx-trigger="every 2s"' in pending
+    assert "stable depuis" not in pending
     html = panel.content.decode()
+    assert 'data-status="done"' in html and 'hx-trigger="every 2s"' not in html
     assert html.count('data-testid="diag-message">stable depuis le 16/06/2025') == 2
     assert "RTE-INU_MOIRA_EVPN_LA1-CD0HGFUXC7" in html and "extrémité distante" in html
     assert "<svg" in html and 'data-testid="diag-chart"' in html
@@ -83,9 +92,39 @@ def test_page_shows_stable_since_16_june_and_chart(
     page = client.get(reverse("diagnostics:run", args=[run.pk])).content.decode()
     assert "Loss of continuity (LOC)" in page or "Remote defect indication (RDI)" in page
     assert_no_secret(page)
-    # HTMX posts get the refreshed panel back.
+    # HTMX posts get the refreshed panel back, polling; a second click while queued queues nothing more.
     fragment = client.post(reverse("diagnostics:diagnose", args=[ticket.reference]), HTTP_HX_REQUEST="true")
     assert fragment.status_code == 200 and 'id="diagnostics"' in fragment.content.decode()
+    assert 'hx-trigger="every 2s"' in fragment.content.decode()
+    client.post(reverse("diagnostics:diagnose", args=[ticket.reference]), HTTP_HX_REQUEST="true")
+    assert actions.diagnosis_jobs(ticket).count() == 2
+
+
+def test_requested_diagnosis_runs_on_the_worker_as_the_agent(
+    p2p: SimpleNamespace, ticket: Any, world: SimpleNamespace
+) -> None:
+    job = actions.request_diagnosis(ticket, actor=world.n1)
+    assert actions.request_diagnosis(ticket, actor=world.n2) == job  # one request in flight per ticket
+    assert DiagnosticRun.objects.count() == 0
+    assert Worker(worker_id="test").run_pending() == 1
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    runs = DiagnosticRun.objects.filter(ticket=ticket)
+    assert runs.count() == 4 and {r.actor for r in runs} == {world.n1}
+    assert {r.verdict for r in runs if r.kind == DiagnosticKind.ALARM_LOG} == {Verdict.STABLE}
+    with pytest.raises(TicketError):
+        actions.request_diagnosis(ticket, actor=world.adv)
+
+
+def test_requested_diagnosis_on_a_ticket_closed_meanwhile(
+    p2p: SimpleNamespace, ticket: Any, world: SimpleNamespace
+) -> None:
+    actions.request_diagnosis(ticket, actor=world.n1)
+    Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.CLOSED)
+    assert Worker(worker_id="test").run_pending() == 1
+    assert DiagnosticRun.objects.count() == 0
+    entry = ticket.timeline.filter(kind=TimelineKind.DIAGNOSTIC).get()
+    assert entry.body == "Diagnostic demandé non exécuté : Ticket terminé : diagnostic impossible."
 
 
 def test_panel_inclusion_tag_for_the_ticket_page(p2p: SimpleNamespace, ticket: Any, world: SimpleNamespace) -> None:

@@ -8,6 +8,7 @@ between the two loses nothing: the file stays in ``new/`` until it has been jour
 from __future__ import annotations
 
 import mailbox
+import re
 from email import message_from_bytes, policy
 from email.message import EmailMessage as StdEmailMessage
 from email.utils import formatdate, make_msgid
@@ -20,9 +21,7 @@ from django.core.mail import EmailMessage, get_connection
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 
-def build_mail(
-    *, sender: str, recipient: str, subject: str, body: str, filename: str, attachment: bytes
-) -> bytes:
+def build_mail(*, sender: str, recipient: str, subject: str, body: str, filename: str, attachment: bytes) -> bytes:
     """The whole RFC 5322 message, exactly as it will be sent (kept in the journal)."""
     domain = sender.rsplit("@", 1)[-1] if "@" in sender else "softwhere.example"
     message = EmailMessage(
@@ -101,6 +100,12 @@ def spool_dir() -> Path:
     return Path(getattr(settings, "INTEROP_SPOOL_DIR", Path(settings.DATA_DIR) / "interop" / "inbox"))
 
 
+def _arrival(key: str) -> tuple[int, int, int, str]:
+    """Maildir keys are « seconds.M<µs>P<pid>Q<n>.host »: the µs are not zero-padded, so sort on numbers."""
+    m = re.match(r"^(\d+)\.M(\d+)P\d+Q(\d+)", key)
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3)), key) if m else (0, 0, 0, key)
+
+
 class Spool:
     """A Maildir: ``deliver`` files a message, ``pending`` lists unprocessed ones, ``done`` archives one."""
 
@@ -116,8 +121,9 @@ class Spool:
         return key
 
     def pending(self) -> list[tuple[str, bytes]]:
+        """Unprocessed mails in arrival order (a closure must not overtake the information sent before it)."""
         out = []
-        for key in sorted(self.box.iterkeys()):
+        for key in sorted(self.box.iterkeys(), key=_arrival):
             msg = self.box.get_message(key)
             if msg.get_subdir() == "new":
                 out.append((key, self.box.get_bytes(key)))

@@ -118,10 +118,29 @@ def paged(request: Request, items: list[dict[str, Any]], total: int) -> Response
     return response
 
 
-STRING_FIELDS = ("name", "description", "severity", "ticketType", "priority", "statusChangeReason", "externalId",
-                 "@type", "@baseType", "@schemaLocation", "requestedResolutionDate", "expectedResolutionDate")
-ARRAY_FIELDS = ("note", "relatedEntity", "relatedParty", "attachment", "externalIdentifier",
-                "troubleTicketRelationship", "troubleTicketCharacteristic")
+STRING_FIELDS = (
+    "name",
+    "description",
+    "severity",
+    "ticketType",
+    "priority",
+    "statusChangeReason",
+    "externalId",
+    "@type",
+    "@baseType",
+    "@schemaLocation",
+    "requestedResolutionDate",
+    "expectedResolutionDate",
+)
+ARRAY_FIELDS = (
+    "note",
+    "relatedEntity",
+    "relatedParty",
+    "attachment",
+    "externalIdentifier",
+    "troubleTicketRelationship",
+    "troubleTicketCharacteristic",
+)
 
 
 def check_body(body: Any, *, required: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -142,7 +161,7 @@ def check_body(body: Any, *, required: tuple[str, ...] = ()) -> dict[str, Any]:
             raise TmfError(400, "Bad Request", f"{name} : tableau d'objets attendu")
     if "status" in body and body["status"] not in tmf.TICKET_STATUS_TO_TMF.values() and body["status"] != "rejected":
         raise TmfError(400, "Bad Request", "status : valeur hors TroubleTicketStatusType")
-    for item_list in (body.get("note") or []):
+    for item_list in body.get("note") or []:
         for key in ("text", "author", "id", "@type"):
             if key in item_list and not isinstance(item_list[key], str):
                 raise TmfError(400, "Bad Request", f"note.{key} : chaîne attendue")

@@ -54,7 +54,9 @@ class InteropTicketListView(TmfView):
         offset = int_param(request, "offset", 0, maximum=10**9)
         limit = int_param(request, "limit", 50, maximum=1000)
         total = qs.count()
-        items = [tmf.select_fields(outbound.interop_resource(s), params.get("fields")) for s in qs[offset : offset + limit]]
+        items = [
+            tmf.select_fields(outbound.interop_resource(s), params.get("fields")) for s in qs[offset : offset + limit]
+        ]
         return paged(request, items, total)
 
     def post(self, request: Request) -> Response:
@@ -62,7 +64,9 @@ class InteropTicketListView(TmfView):
         body = check_body(request.data, required=("description", "ticketType", "severity"))
         sig, reasons = inbound.interop_create(peer, body)
         if sig is None:
-            raise TmfError(400, "Bad Request", " ; ".join(reasons)[:65535], code=(reasons[0].split(" ")[0] if reasons else None))
+            raise TmfError(
+                400, "Bad Request", " ; ".join(reasons)[:65535], code=(reasons[0].split(" ")[0] if reasons else None)
+            )
         resource = outbound.interop_resource(sig)
         response = Response(resource, status=status.HTTP_201_CREATED)
         response["Location"] = resource["href"]
@@ -132,8 +136,12 @@ class V2View(APIView):
         if peer is None:
             body = v2_xml.build_ack(
                 v2_xml.CREATE_RESPONSE,
-                {"Result": "KO", "AcknowledgementTime": timezone.now(),
-                 "ErrorCode": "EMETTEUR_INCONNU", "ErrorText": "compte non rattaché à un opérateur interop"},
+                {
+                    "Result": "KO",
+                    "AcknowledgementTime": timezone.now(),
+                    "ErrorCode": "EMETTEUR_INCONNU",
+                    "ErrorText": "compte non rattaché à un opérateur interop",
+                },
             )
             return HttpResponse(body, status=403, content_type=v2_xml.CONTENT_TYPE)
         data = request.data if isinstance(request.data, bytes) else b""

@@ -106,8 +106,10 @@ class TroubleTicketListView(TmfView):
                 severity=body["severity"][:50],
                 name=str(body.get("name") or "")[:255],
                 external_identifiers=[
-                    {"@type": "ExternalIdentifier", **{k: str(v) for k, v in e.items() if k in ("id", "owner",
-                                                                                             "externalIdentifierType")}}
+                    {
+                        "@type": "ExternalIdentifier",
+                        **{k: str(v) for k, v in e.items() if k in ("id", "owner", "externalIdentifierType")},
+                    }
                     for e in body.get("externalIdentifier") or []
                 ],
             )
@@ -116,7 +118,9 @@ class TroubleTicketListView(TmfView):
                     ticket_actions.add_comment(ticket, actor=user, body=str(note["text"]), visibility=Visibility.PUBLIC)
         ticket = _visible(request).get(pk=ticket.pk)
         resource = tmf_v5.render(ticket)
-        response = Response(tmf.select_fields(resource, request.query_params.get("fields")), status=status.HTTP_201_CREATED)
+        response = Response(
+            tmf.select_fields(resource, request.query_params.get("fields")), status=status.HTTP_201_CREATED
+        )
         response["Location"] = resource["href"]
         return response
 
@@ -145,9 +149,11 @@ def _services_for(request: Request, body: dict[str, Any]) -> list[Service]:
     ids = []
     for item in body.get("relatedEntity") or []:
         entity = item.get("entity") or {}
-        if isinstance(entity, dict) and str(entity.get("@referredType", "")) in ("Service", "Access") and str(
-            entity.get("id", "")
-        ).isdigit():
+        if (
+            isinstance(entity, dict)
+            and str(entity.get("@referredType", "")) in ("Service", "Access")
+            and str(entity.get("id", "")).isdigit()
+        ):
             ids.append(int(entity["id"]))
     services = list(Service.objects.visible_to(request.user).filter(pk__in=ids))
     if len(services) != len(set(ids)):
@@ -234,13 +240,17 @@ class HubView(TmfView):
         body = check_body(request.data, required=("callback",))
         callback = body.get("callback")
         query = body.get("query") or ""
-        if not isinstance(callback, str) or urlsplit(callback).scheme not in ("http", "https") or not urlsplit(
-            callback
-        ).netloc:
+        if (
+            not isinstance(callback, str)
+            or urlsplit(callback).scheme not in ("http", "https")
+            or not urlsplit(callback).netloc
+        ):
             raise TmfError(400, "Bad Request", "callback : URL http(s) attendue")
         if not isinstance(query, str):
             raise TmfError(400, "Bad Request", "query : chaîne attendue")
-        hub = Hub.objects.create(api=self.api, owner_id=int(request.user.pk or 0), callback=callback[:2048], query=query[:2048])
+        hub = Hub.objects.create(
+            api=self.api, owner_id=int(request.user.pk or 0), callback=callback[:2048], query=query[:2048]
+        )
         response = Response(_hub(hub), status=status.HTTP_201_CREATED)
         response["Location"] = f"{request.path.rstrip('/')}/{hub.pk}"
         return response

@@ -62,8 +62,14 @@ def query_matches(query: str, event_type: str, values: dict[str, Any]) -> bool:
     return True
 
 
-def event(event_type: str, resource_key: str, resource: dict[str, Any], event_id: str, when: datetime,
-          extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def event(
+    event_type: str,
+    resource_key: str,
+    resource: dict[str, Any],
+    event_id: str,
+    when: datetime,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """A TMF notification envelope (v4 and v5 share these attributes)."""
     body: dict[str, Any] = {
         "@type": event_type,
@@ -138,8 +144,13 @@ def ticket_to_tmf(ticket: Any, base_url: str, *, notes: Iterable[Any], history: 
         "channel": {"@type": "ChannelRef", "id": ticket.channel, "name": ticket.get_channel_display()},
         "statusChangeDate": iso(last.created_at if last else ticket.created_at),
         "note": [
-            {"@type": "Note", "id": str(n.pk), "author": str(n.author or "SoftWhere"), "date": iso(n.created_at),
-             "text": n.body}
+            {
+                "@type": "Note",
+                "id": str(n.pk),
+                "author": str(n.author or "SoftWhere"),
+                "date": iso(n.created_at),
+                "text": n.body,
+            }
             for n in notes
         ],
         "statusChangeHistory": [
@@ -237,10 +248,16 @@ def signalisation_to_interop(sig: Any, base_url: str, *, notes: list[dict[str, A
             if e
         ],
         "relatedParty": [
-            {"@referredType": "Organization", "id": sig.peer.local_code if sig.role == "oi" else sig.peer.code,
-             "role": "OI"},
-            {"@referredType": "Organization", "id": sig.peer.code if sig.role == "oi" else sig.peer.local_code,
-             "role": "OC"},
+            {
+                "@referredType": "Organization",
+                "id": sig.peer.local_code if sig.role == "oi" else sig.peer.code,
+                "role": "OI",
+            },
+            {
+                "@referredType": "Organization",
+                "id": sig.peer.code if sig.role == "oi" else sig.peer.local_code,
+                "role": "OC",
+            },
         ],
         "note": list(notes or []),
     }

@@ -149,7 +149,9 @@ DAMAGE_ACK = FileType(
     ),
     "Accusé de réception de prévenance de dommage",
 )
-FILE_TYPES: dict[str, FileType] = {t.key: t for t in (DEPOSIT, ACK, INFORMATION, CLOSURE, MAINTENANCE, DAMAGE, DAMAGE_ACK)}
+FILE_TYPES: dict[str, FileType] = {
+    t.key: t for t in (DEPOSIT, ACK, INFORMATION, CLOSURE, MAINTENANCE, DAMAGE, DAMAGE_ACK)
+}
 
 # --- file names and mail subject ---------------------------------------------------------------------------
 
@@ -233,9 +235,7 @@ def _is_header(cells: list[str], file_type: FileType | None) -> FileType | None:
     candidates = [file_type] if file_type else list(FILE_TYPES.values())
     # ACK and INFORMATION both start with ReferenceSigSAVRaccoOC: the most column names in common wins.
     scored = [
-        (len(names & {codes.fold(n) for n in t.names}), t)
-        for t in candidates
-        if first == codes.fold(t.columns[0].name)
+        (len(names & {codes.fold(n) for n in t.names}), t) for t in candidates if first == codes.fold(t.columns[0].name)
     ]
     if not scored:
         return None
@@ -310,9 +310,7 @@ def check_row(file_type: FileType, cells: list[str], line: int) -> Row:
             row.data[column.name] = None
             continue
         if len(value) > column.max_length:
-            row.reasons.append(
-                reason(Reason.BAD_FORMAT, f"{column.name} dépasse {column.max_length} caractères", line)
-            )
+            row.reasons.append(reason(Reason.BAD_FORMAT, f"{column.name} dépasse {column.max_length} caractères", line))
             continue
         try:
             row.data[column.name] = _convert(column, value, line, row)
@@ -340,9 +338,7 @@ def _convert(column: Column, value: str, line: int, row: Row) -> Any:
     if column.kind == "closure":
         closure = codes.parse_closure_code(value)
         if closure is None:
-            row.reasons.append(
-                reason(Reason.CLOSURE_CODE, f"« {value} » : code de clôture hors RET/ABS/STT/ERR", line)
-            )
+            row.reasons.append(reason(Reason.CLOSURE_CODE, f"« {value} » : code de clôture hors RET/ABS/STT/ERR", line))
             return None
         return closure.code
     if column.kind == "responsibility":
@@ -391,10 +387,14 @@ def _cross_checks(file_type: FileType, row: Row, line: int) -> None:
         code = data["CodeCloture"] or ""
         if data["LocalisationDefaut"] and not code.startswith("RET"):
             row.reasons.append(
-                reason(Reason.LOCATION_NOT_RET, f"LocalisationDefaut fournie avec une clôture {code} (RET seulement)", line)
+                reason(
+                    Reason.LOCATION_NOT_RET, f"LocalisationDefaut fournie avec une clôture {code} (RET seulement)", line
+                )
             )
         if code.startswith("RET") and not data["LocalisationDefaut"]:
-            row.reasons.append(reason(Reason.LOCATION_REQUIRED, "LocalisationDefaut requise avec une clôture RET", line))
+            row.reasons.append(
+                reason(Reason.LOCATION_REQUIRED, "LocalisationDefaut requise avec une clôture RET", line)
+            )
     elif file_type in (ACK, DAMAGE_ACK):
         key = "IdTicketOI" if file_type is ACK else "IdDommageOI"
         if data["ResultatAR"] == "OK" and not (data[key] and data["DatePriseEnCompte"]):

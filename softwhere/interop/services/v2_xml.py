@@ -29,9 +29,27 @@ CREATE_RESPONSE = "CreateTroubleTicketByValueResponse"
 SET_RESPONSE = "SetTroubleTicketByValueResponse"
 
 TICKET_ORDER = (
-    "OcId", "OiId", "OcTicketId", "OiTicketId", "SavType", "ServiceId", "PtoId", "TroubleDetectionDate",
-    "TroubleNature", "TroubleType", "TroubleLocation", "TroubleDescription", "Customer", "AppointmentId",
-    "AppointmentProposal", "Appointment", "TroubleState", "ResolutionState", "Intervention", "Message", "Closure",
+    "OcId",
+    "OiId",
+    "OcTicketId",
+    "OiTicketId",
+    "SavType",
+    "ServiceId",
+    "PtoId",
+    "TroubleDetectionDate",
+    "TroubleNature",
+    "TroubleType",
+    "TroubleLocation",
+    "TroubleDescription",
+    "Customer",
+    "AppointmentId",
+    "AppointmentProposal",
+    "Appointment",
+    "TroubleState",
+    "ResolutionState",
+    "Intervention",
+    "Message",
+    "Closure",
 )
 _CHILD_ORDER = {
     "Customer": ("LastName", "FirstName", "Contact1", "Contact2"),

@@ -79,36 +79,61 @@ def make_loop(world: Any, protocol: str, *, smtp_port: int | None = None, base_u
     }
     endpoint = base_url + endpoints.get(protocol, "") if base_url else ""
     oi = InteropPeer(
-        name="Fibre Infra", code="OIFI", peer_role=Role.OI, protocol=protocol, local_code="SWDK",
-        mail_address=OI_MAIL, local_mail_address=OC_MAIL, smtp_host="127.0.0.1" if smtp_port else "",
-        smtp_port=smtp_port, endpoint_url=endpoint,
+        name="Fibre Infra",
+        code="OIFI",
+        peer_role=Role.OI,
+        protocol=protocol,
+        local_code="SWDK",
+        mail_address=OI_MAIL,
+        local_mail_address=OC_MAIL,
+        smtp_host="127.0.0.1" if smtp_port else "",
+        smtp_port=smtp_port,
+        endpoint_url=endpoint,
         callback_url=(base_url + endpoints["interop-tmf621"] + "/listener") if base_url else "",
-        auth_token=oc_key, inbound_user=oi_user,
+        auth_token=oc_key,
+        inbound_user=oi_user,
     )
     oi.full_clean()
     oi.save()
     oc = InteropPeer(
-        name="SoftWhere", code="SWDK", peer_role=Role.OC, protocol=protocol, local_code="OIFI",
-        mail_address=OC_MAIL, local_mail_address=OI_MAIL, smtp_host="127.0.0.1" if smtp_port else "",
-        smtp_port=smtp_port, endpoint_url=endpoint, auth_token=oi_key, inbound_user=oc_user,
+        name="SoftWhere",
+        code="SWDK",
+        peer_role=Role.OC,
+        protocol=protocol,
+        local_code="OIFI",
+        mail_address=OC_MAIL,
+        local_mail_address=OI_MAIL,
+        smtp_host="127.0.0.1" if smtp_port else "",
+        smtp_port=smtp_port,
+        endpoint_url=endpoint,
+        auth_token=oi_key,
+        inbound_user=oc_user,
     )
     oc.full_clean()
     oc.save()
     for peer in (oi, oc):
-        ServedAccess.objects.create(peer=peer, access=world.acme_access, reference_prise=PTO,
-                                    reference_prestation=PRESTATION)
+        ServedAccess.objects.create(
+            peer=peer, access=world.acme_access, reference_prise=PTO, reference_prestation=PRESTATION
+        )
     ticket = ticket_actions.create_ticket(
-        actor=world.n1, organisation=world.acme, site=world.acme_site, subject="Plus de synchro fibre",
-        service_state="interrompu", services=[world.acme_access], reporter=world.acme_contact,
+        actor=world.n1,
+        organisation=world.acme,
+        site=world.acme_site,
+        subject="Plus de synchro fibre",
+        service_state="interrompu",
+        services=[world.acme_access],
+        reporter=world.acme_contact,
         case=ResolutionCase.objects.get(pk="incident_materiel_ont"),
     )
     ticket = ticket_actions.transition_ticket(ticket, "take", actor=world.n1)
     ticket_actions.record_led_reading(
-        ticket, actor=world.n1, device="ont", phase="after",
+        ticket,
+        actor=world.n1,
+        device="ont",
+        phase="after",
         states={"power": "vert_fixe", "pon": "eteint", "los": "rouge_clignotant", "lan": "vert_fixe"},
     )
-    return SimpleNamespace(oi=oi, oc=oc, ticket=ticket, oc_user=oc_user, oi_user=oi_user, oc_key=oc_key,
-                           oi_key=oi_key)
+    return SimpleNamespace(oi=oi, oc=oc, ticket=ticket, oc_user=oc_user, oi_user=oi_user, oc_key=oc_key, oi_key=oi_key)
 
 
 def run_jobs(limit: int = 50) -> int:

@@ -74,8 +74,14 @@ _HANDLER = WSGIHandler()
 # Request bodies only: these optional, deeply nested attributes (characteristics, attachments, specification
 # refs, and relatedParty whose oneOf PartyRef/PartyRoleRef no value can satisfy) make Hypothesis spend
 # seconds per example while our API ignores or refuses them. Response schemas are left untouched.
-HEAVY_REQUEST_ATTRIBUTES = ("attachment", "troubleTicketCharacteristic", "troubleTicketSpecification",
-                            "troubleTicketRelationship", "relatedParty", "channel")
+HEAVY_REQUEST_ATTRIBUTES = (
+    "attachment",
+    "troubleTicketCharacteristic",
+    "troubleTicketSpecification",
+    "troubleTicketRelationship",
+    "relatedParty",
+    "channel",
+)
 
 
 def _load(path: Path, base: str) -> dict[str, Any]:
@@ -138,7 +144,11 @@ def _stateful(schema: Any, token: str) -> list[tuple[str, str, int]]:
 
     Workflow.run(
         settings=settings(
-            max_examples=4, stateful_step_count=5, deadline=None, derandomize=True, database=None,
+            max_examples=4,
+            stateful_step_count=5,
+            deadline=None,
+            derandomize=True,
+            database=None,
             suppress_health_check=list(HealthCheck),
         )
     )

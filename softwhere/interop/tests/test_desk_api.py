@@ -28,7 +28,8 @@ def test_escalate_from_the_api_and_read_the_journal_of_the_ticket(world, loop, s
     pump(smtp.spool)
     journal = client.get("/api/v1/interop/messages/", {"ticket": loop.ticket.reference}).json()["results"]
     assert [(m["direction"], m["kind"], m["status"]) for m in journal] == [
-        ("out", "deposit", "sent"), ("in", "ack", "processed")
+        ("out", "deposit", "sent"),
+        ("in", "ack", "processed"),
     ]
     assert journal[0]["raw"].startswith("Content-Type") or "DEPOTSAV" in journal[0]["raw"]
     assert api_client(world.client_user).get("/api/v1/interop/messages/").status_code == 403
@@ -39,8 +40,9 @@ def test_escalate_from_the_api_and_read_the_journal_of_the_ticket(world, loop, s
 def test_escalation_needs_a_served_fibre_access(world, loop):
     from softwhere.tickets import actions as ticket_actions
 
-    other = ticket_actions.create_ticket(actor=world.n1, organisation=world.acme, subject="Sans accès",
-                                         service_state="degrade")
+    other = ticket_actions.create_ticket(
+        actor=world.n1, organisation=world.acme, subject="Sans accès", service_state="degrade"
+    )
     with pytest.raises(actions.InteropError) as exc:
         actions.escalate_to_oi(other, actor=world.n1)
     assert exc.value.code == "ACCES_INCONNU"
@@ -49,7 +51,11 @@ def test_escalation_needs_a_served_fibre_access(world, loop):
 def test_maintenance_notice_reaches_the_oc_one_line_per_address(world, loop, smtp):
     start = datetime(2099, 3, 2, 22, 0, tzinfo=formats.PARIS)
     inbound.send_maintenance_notice(
-        loop.oc, reference="TP-2099-01", pm="PM-69-0042", starts_at=start, ends_at=start.replace(hour=23),
+        loop.oc,
+        reference="TP-2099-01",
+        pm="PM-69-0042",
+        starts_at=start,
+        ends_at=start.replace(hour=23),
         addresses=[("1 rue Garibaldi", "69007", "Lyon"), ("3 rue Garibaldi", "69007", "Lyon")],
         comment="Remplacement d'un coupleur",
     )
@@ -60,9 +66,16 @@ def test_maintenance_notice_reaches_the_oc_one_line_per_address(world, loop, smt
 
 
 def test_damage_notice_is_acknowledged_by_the_oi(world, loop, smtp):
-    inbound.send_damage_notice(loop.oi, reference="DOM-1", pm="PM-69-0042", location="Colonne montante bât. B",
-                               contact_name="Gardien M. Petit", contact_phone="06 11 22 33 44",
-                               observed_on=date(2026, 1, 4), comment="Boîtier arraché")
+    inbound.send_damage_notice(
+        loop.oi,
+        reference="DOM-1",
+        pm="PM-69-0042",
+        location="Colonne montante bât. B",
+        contact_name="Gardien M. Petit",
+        contact_phone="06 11 22 33 44",
+        observed_on=date(2026, 1, 4),
+        comment="Boîtier arraché",
+    )
     pump(smtp.spool)
     received = Notice.objects.get(direction=Direction.INBOUND, kind=MessageKind.DAMAGE)
     sent = Notice.objects.get(direction=Direction.OUTBOUND, kind=MessageKind.DAMAGE)
@@ -71,8 +84,15 @@ def test_damage_notice_is_acknowledged_by_the_oi(world, loop, smtp):
     ack = InteropMessage.objects.get(direction=Direction.OUTBOUND, kind=MessageKind.DAMAGE_ACK)
     assert ack.filename.startswith("ARPREVDOMMAGE_OIFI_SWDK_")
     with pytest.raises(actions.InteropError):
-        inbound.send_damage_notice(loop.oi, reference="DOM-2", pm="PM-1", location="", contact_name="x",
-                                   contact_phone="0611223344", observed_on=date(2026, 1, 4))
+        inbound.send_damage_notice(
+            loop.oi,
+            reference="DOM-2",
+            pm="PM-1",
+            location="",
+            contact_name="x",
+            contact_phone="0611223344",
+            observed_on=date(2026, 1, 4),
+        )
 
 
 def test_appointment_proposals_follow_opening_hours_and_skip_holidays():

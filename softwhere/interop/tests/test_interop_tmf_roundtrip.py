@@ -47,16 +47,23 @@ def test_round_trip_with_appointment_and_accepted_resolution(world, loop):
     actions.oi_take_charge(oi_sig, actor=world.n2)
     pump()
     assert oc_side(loop).status == S.IN_PROGRESS
-    actions.oi_send_information(oi_side(loop), actor=world.n2, info_type="DEMANDE_RDV", text="Dates ?",
-                                status=S.PENDING)
+    actions.oi_send_information(
+        oi_side(loop), actor=world.n2, info_type="DEMANDE_RDV", text="Dates ?", status=S.PENDING
+    )
     pump()
     assert oc_side(loop).status == S.PENDING
     dates = [formats.parse_slot("209901051400-1700"), formats.parse_slot("209901060900-1200")]
     actions.oc_send_information(oc_side(loop), actor=world.n1, info_type="PROPOSITION_RDV", proposals=dates)
     pump()
     assert [Slot.from_json(p) for p in oi_side(loop).proposals] == dates
-    actions.oi_send_information(oi_side(loop), actor=world.n2, info_type="CONFIRMATION_RDV", appointment=dates[0],
-                                appointment_id="RDV-9", status=S.IN_PROGRESS)
+    actions.oi_send_information(
+        oi_side(loop),
+        actor=world.n2,
+        info_type="CONFIRMATION_RDV",
+        appointment=dates[0],
+        appointment_id="RDV-9",
+        status=S.IN_PROGRESS,
+    )
     pump()
     oc_sig = oc_side(loop)
     assert oc_sig.status == S.IN_PROGRESS and Slot.from_json(oc_sig.appointment) == dates[0]
@@ -93,8 +100,11 @@ def test_cancellation_from_acknowledged_and_final_states(world, loop, live_serve
     assert Ticket.objects.get(pk=loop.ticket.pk).status == TicketStatus.IN_PROGRESS
     # cancelled is final in the profile: the OI refuses any further move.
     url = f"{live_server.url}/tmf-api/interop/troubleTicket/v1/troubleTicket/{oi_side(loop).oi_reference}"
-    response = httpx.patch(url, json={"status": "inProgress"},
-                           headers={"Authorization": f"Token {loop.oc_key}", "Content-Type": "application/merge-patch+json"})
+    response = httpx.patch(
+        url,
+        json={"status": "inProgress"},
+        headers={"Authorization": f"Token {loop.oc_key}", "Content-Type": "application/merge-patch+json"},
+    )
     assert response.status_code == 409 and response.json()["code"] == "ETAT_INCOMPATIBLE"
 
 

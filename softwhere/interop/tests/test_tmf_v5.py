@@ -19,8 +19,13 @@ from .conftest import later, pending_jobs, run_jobs
 from .subscriber import listening
 
 BASE = "/tmf-api/troubleTicket/v5"
-BODY = {"@type": "TroubleTicket", "description": "Plus d'internet au siège", "severity": "Critical",
-        "ticketType": "incident", "name": "Panne fibre"}
+BODY = {
+    "@type": "TroubleTicket",
+    "description": "Plus d'internet au siège",
+    "severity": "Critical",
+    "ticketType": "incident",
+    "name": "Panne fibre",
+}
 
 
 def client_for(user) -> APIClient:
@@ -31,8 +36,9 @@ def client_for(user) -> APIClient:
 
 
 def patch(client: APIClient, ticket_id: str, body: dict) -> object:
-    return client.generic("PATCH", f"{BASE}/troubleTicket/{ticket_id}", json.dumps(body),
-                          content_type="application/merge-patch+json")
+    return client.generic(
+        "PATCH", f"{BASE}/troubleTicket/{ticket_id}", json.dumps(body), content_type="application/merge-patch+json"
+    )
 
 
 def test_every_desk_status_maps_to_a_tmf_status():
@@ -45,11 +51,18 @@ def test_every_desk_status_maps_to_a_tmf_status():
 def test_client_creates_a_ticket_for_its_company(world):
     response = client_for(world.client_user).post(
         f"{BASE}/troubleTicket",
-        {**BODY, "relatedEntity": [{"@type": "RelatedEntity", "role": "affectedService",
-                                    "entity": {"@type": "EntityRef", "id": str(world.acme_access.pk),
-                                               "@referredType": "Service"}}],
-         "note": [{"@type": "Note", "text": "Voyant LOS rouge"}],
-         "externalIdentifier": [{"@type": "ExternalIdentifier", "id": "CRM-42", "owner": "crm"}]},
+        {
+            **BODY,
+            "relatedEntity": [
+                {
+                    "@type": "RelatedEntity",
+                    "role": "affectedService",
+                    "entity": {"@type": "EntityRef", "id": str(world.acme_access.pk), "@referredType": "Service"},
+                }
+            ],
+            "note": [{"@type": "Note", "text": "Voyant LOS rouge"}],
+            "externalIdentifier": [{"@type": "ExternalIdentifier", "id": "CRM-42", "owner": "crm"}],
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -67,9 +80,20 @@ def test_create_errors_are_tmf_errors(world):
     client = client_for(world.client_user)
     missing = client.post(f"{BASE}/troubleTicket", {"description": "x"}, format="json")
     assert missing.status_code == 400 and missing.json()["@type"] == "Error" and missing.json()["code"] == "ERR400"
-    foreign = client.post(f"{BASE}/troubleTicket", {**BODY, "relatedParty": [
-        {"@type": "RelatedPartyRefOrPartyRoleRef", "role": "customer",
-         "partyOrPartyRole": {"@type": "PartyRef", "id": str(world.other.pk)}}]}, format="json")
+    foreign = client.post(
+        f"{BASE}/troubleTicket",
+        {
+            **BODY,
+            "relatedParty": [
+                {
+                    "@type": "RelatedPartyRefOrPartyRoleRef",
+                    "role": "customer",
+                    "partyOrPartyRole": {"@type": "PartyRef", "id": str(world.other.pk)},
+                }
+            ],
+        },
+        format="json",
+    )
     assert foreign.status_code == 400
     anonymous = APIClient().get(f"{BASE}/troubleTicket")
     assert anonymous.status_code == 401 and anonymous.json()["reason"] == "Unauthorized"
@@ -78,8 +102,9 @@ def test_create_errors_are_tmf_errors(world):
 def test_list_is_scoped_filtered_paged_and_selects_fields(world):
     for i in range(3):
         ticket_actions.create_ticket(actor=world.n1, organisation=world.acme, subject=f"T{i}", service_state="degrade")
-    other = ticket_actions.create_ticket(actor=world.n1, organisation=world.other, subject="Autre",
-                                         service_state="degrade")
+    other = ticket_actions.create_ticket(
+        actor=world.n1, organisation=world.other, subject="Autre", service_state="degrade"
+    )
     working = Ticket.objects.filter(organisation=world.acme).first()
     ticket_actions.transition_ticket(working, "take", actor=world.n1)
     client = client_for(world.client_user)
@@ -97,7 +122,10 @@ def test_list_is_scoped_filtered_paged_and_selects_fields(world):
 
 def test_patch_merges_notes_and_moves_status_through_the_lifecycle(world):
     ticket = ticket_actions.create_ticket(
-        actor=world.n1, organisation=world.acme, subject="Panne", service_state="interrompu",
+        actor=world.n1,
+        organisation=world.acme,
+        subject="Panne",
+        service_state="interrompu",
         case=ResolutionCase.objects.get(pk="incident_materiel_ont"),
     )
     agent, client = client_for(world.n2), client_for(world.client_user)
@@ -118,7 +146,9 @@ def test_patch_merges_notes_and_moves_status_through_the_lifecycle(world):
     assert conflict.status_code == 409 and conflict.json()["@type"] == "Error"
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.CLOSED
-    history = [h["status"] for h in client.get(f"{BASE}/troubleTicket/{ticket.reference}").json()["statusChangeHistory"]]
+    history = [
+        h["status"] for h in client.get(f"{BASE}/troubleTicket/{ticket.reference}").json()["statusChangeHistory"]
+    ]
     assert history == ["inProgress", "pending", "inProgress", "resolved", "closed"]
 
 
@@ -130,11 +160,16 @@ def test_hub_subscriber_receives_the_events_with_retries(world, django_capture_o
         hub_id = hub.json()["id"]
         assert client.get(f"{BASE}/hub/{hub_id}").json()["id"] == hub_id
         with django_capture_on_commit_callbacks(execute=True):  # ticket events fire on commit
-            ticket = ticket_actions.create_ticket(actor=world.n1, organisation=world.acme, subject="Panne",
-                                                  service_state="degrade",
-                                                  case=ResolutionCase.objects.get(pk="incident_materiel_ont"))
-            ticket_actions.create_ticket(actor=world.n1, organisation=world.other, subject="Pas pour lui",
-                                         service_state="degrade")
+            ticket = ticket_actions.create_ticket(
+                actor=world.n1,
+                organisation=world.acme,
+                subject="Panne",
+                service_state="degrade",
+                case=ResolutionCase.objects.get(pk="incident_materiel_ont"),
+            )
+            ticket_actions.create_ticket(
+                actor=world.n1, organisation=world.other, subject="Pas pour lui", service_state="degrade"
+            )
             ticket_actions.transition_ticket(ticket, "take", actor=world.n1)
             ticket_actions.transition_ticket(ticket, "wait_client", actor=world.n1, reason="Photo du boîtier ?")
             ticket_actions.transition_ticket(ticket, "resume", actor=world.n1)
@@ -143,11 +178,17 @@ def test_hub_subscriber_receives_the_events_with_retries(world, django_capture_o
         assert [j.attempts for j in pending_jobs()] == [1]  # the first delivery was refused (503): retried later
         with later(minutes=2):
             run_jobs()
-        assert sorted(listener.types()) == sorted([
-            "TroubleTicketCreateEvent", "TroubleTicketStatusChangeEvent", "TroubleTicketStatusChangeEvent",
-            "TroubleTicketInformationRequiredEvent", "TroubleTicketStatusChangeEvent",
-            "TroubleTicketStatusChangeEvent", "TroubleTicketResolvedEvent",
-        ])
+        assert sorted(listener.types()) == sorted(
+            [
+                "TroubleTicketCreateEvent",
+                "TroubleTicketStatusChangeEvent",
+                "TroubleTicketStatusChangeEvent",
+                "TroubleTicketInformationRequiredEvent",
+                "TroubleTicketStatusChangeEvent",
+                "TroubleTicketStatusChangeEvent",
+                "TroubleTicketResolvedEvent",
+            ]
+        )
         assert all(body["event"]["troubleTicket"]["id"] == ticket.reference for _p, body in listener.received)
         assert InteropMessage.objects.filter(ticket=ticket, status=MessageStatus.SENT).count() == 7
         assert client.delete(f"{BASE}/hub/{hub_id}").status_code == 204
@@ -160,11 +201,13 @@ def test_hub_subscriber_receives_the_events_with_retries(world, django_capture_o
 def test_hub_query_filters_event_types(world, django_capture_on_commit_callbacks):
     client = client_for(world.n1)
     with listening() as listener:
-        client.post(f"{BASE}/hub", {"callback": listener.url, "query": "eventType=TroubleTicketCreateEvent"},
-                    format="json")
+        client.post(
+            f"{BASE}/hub", {"callback": listener.url, "query": "eventType=TroubleTicketCreateEvent"}, format="json"
+        )
         with django_capture_on_commit_callbacks(execute=True):
-            ticket = ticket_actions.create_ticket(actor=world.n1, organisation=world.acme, subject="Panne",
-                                                  service_state="degrade")
+            ticket = ticket_actions.create_ticket(
+                actor=world.n1, organisation=world.acme, subject="Panne", service_state="degrade"
+            )
             ticket_actions.transition_ticket(ticket, "take", actor=world.n1)
         run_jobs()
         assert listener.types() == ["TroubleTicketCreateEvent"]

@@ -10,14 +10,35 @@ from softwhere.interop.services import codes, formats, v1_csv
 from softwhere.interop.services.codes import Reason
 
 SEED_COLUMNS = [
-    "ReferencePrestationPrise", "ReferencePrise", "ReferenceSigSAVRaccoOC", "DateIncidClientFinal", "NatureDefaut",
-    "PrelocDefaut", "NomClient", "PrenomClient", "ContactClient1", "ContactClient2", "IdRdv", "PropalRdv",
+    "ReferencePrestationPrise",
+    "ReferencePrise",
+    "ReferenceSigSAVRaccoOC",
+    "DateIncidClientFinal",
+    "NatureDefaut",
+    "PrelocDefaut",
+    "NomClient",
+    "PrenomClient",
+    "ContactClient1",
+    "ContactClient2",
+    "IdRdv",
+    "PropalRdv",
     "Commentaire",
 ]
 # The seed's example row (slide 13), comment and all.
 SEED_ROW = [
-    "VIA0A0000000BBBBBBBB", "FI-XXXX-YYYY", "BTGP-MG-OI-XXXXXX-ZZZZ", "20120206", "Pas de signal", "COL MONTANTE",
-    "DUPONT", "PAUL", "0600000001", "0600000002", "", "", "Pas de signal chez notre cliente…. Signal au PM : -19.43 dBm",
+    "VIA0A0000000BBBBBBBB",
+    "FI-XXXX-YYYY",
+    "BTGP-MG-OI-XXXXXX-ZZZZ",
+    "20120206",
+    "Pas de signal",
+    "COL MONTANTE",
+    "DUPONT",
+    "PAUL",
+    "0600000001",
+    "0600000002",
+    "",
+    "",
+    "Pas de signal chez notre cliente…. Signal au PM : -19.43 dBm",
 ]
 
 
@@ -52,13 +73,20 @@ def test_written_form_round_trips_with_header_semicolons_crlf_utf8():
     assert text.split("\r\n")[0] == ";".join(SEED_COLUMNS)
     assert "201202081400-1700|201202090900-1200" in text
     again = v1_csv.parse(content, "x.csv", v1_csv.DEPOSIT)
-    assert again.ok and [s.to_v1() for s in again.rows[0].data["PropalRdv"]] == ["201202081400-1700",
-                                                                                   "201202090900-1200"]
+    assert again.ok and [s.to_v1() for s in again.rows[0].data["PropalRdv"]] == [
+        "201202081400-1700",
+        "201202090900-1200",
+    ]
 
 
 @pytest.mark.parametrize(
     ("sep", "header", "encoding", "bom"),
-    [(",", True, "utf-8", False), ("\t", True, "utf-8", True), ("|", False, "utf-8", False), (";", True, "cp1252", False)],
+    [
+        (",", True, "utf-8", False),
+        ("\t", True, "utf-8", True),
+        ("|", False, "utf-8", False),
+        (";", True, "cp1252", False),
+    ],
 )
 def test_common_variants_are_accepted(sep, header, encoding, bom):
     row = [*SEED_ROW[:-1], "Signal dégradé au PM"]

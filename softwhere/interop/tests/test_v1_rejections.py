@@ -18,8 +18,21 @@ from softwhere.interop.services.codes import Reason
 from .conftest import OC_MAIL, OI_MAIL, PRESTATION, PTO, make_loop
 
 HEADER = ";".join(v1_csv.DEPOSIT.names)
-GOOD = [PRESTATION, PTO, "SWDK-2605000001-01", "20260105", "COUPURE", "PBO", "MARTIN", "Claire", "0612345678", "",
-        "", "", "Plus de signal"]
+GOOD = [
+    PRESTATION,
+    PTO,
+    "SWDK-2605000001-01",
+    "20260105",
+    "COUPURE",
+    "PBO",
+    "MARTIN",
+    "Claire",
+    "0612345678",
+    "",
+    "",
+    "",
+    "Plus de signal",
+]
 
 
 def deposit_file(row: list[str]) -> bytes:
@@ -37,8 +50,11 @@ CASES = {
     "wrong column count": (GOOD[:11], Reason.FIELD_COUNT, "11 champs au lieu de 13"),
     "missing mandatory field": (variant(NomClient=""), Reason.MANDATORY, "NomClient absent"),
     "bad date": (variant(DateIncidClientFinal="20260231"), Reason.BAD_DATE, "DateIncidClientFinal"),
-    "unknown access": (variant(ReferencePrise="FI-9999-9999", ReferencePrestationPrise=""), Reason.UNKNOWN_ACCESS,
-                       "accès absent du parc"),
+    "unknown access": (
+        variant(ReferencePrise="FI-9999-9999", ReferencePrestationPrise=""),
+        Reason.UNKNOWN_ACCESS,
+        "accès absent du parc",
+    ),
 }
 
 
@@ -51,8 +67,14 @@ def loop(world):
 def test_deposit_rejections_give_an_ar_ko_with_the_reason_and_archive_the_input(world, loop, case):
     row, code, text = CASES[case]
     content = deposit_file(row)
-    raw = mail.build_mail(sender=OC_MAIL, recipient=OI_MAIL, subject="SAV FTTH - DEPOTSAV_SWDK_OIFI.csv", body="x",
-                          filename="DEPOTSAV_SWDK_OIFI.csv", attachment=content)
+    raw = mail.build_mail(
+        sender=OC_MAIL,
+        recipient=OI_MAIL,
+        subject="SAV FTTH - DEPOTSAV_SWDK_OIFI.csv",
+        body="x",
+        filename="DEPOTSAV_SWDK_OIFI.csv",
+        attachment=content,
+    )
     [record] = inbound.ingest_mail(raw)
     assert record.status == MessageStatus.REJECTED and record.kind == MessageKind.DEPOSIT
     assert record.reason.startswith(f"{code} : ligne 2 : ") and text in record.reason
@@ -82,9 +104,19 @@ def test_cli_check_ok_lists_the_ticket(world, loop, tmp_path):
     call_command("interop", "v1", "check", str(path), "--peer", "swdk", stdout=out)
     result = json.loads(out.getvalue())
     assert result == {
-        "result": "OK", "reasons": [],
-        "tickets": [{"line": 2, "ReferenceSigSAVRaccoOC": GOOD[2], "ReferencePrise": PTO,
-                     "ReferencePrestationPrise": PRESTATION, "IdTicketOI": None, "result": "OK", "reasons": []}],
+        "result": "OK",
+        "reasons": [],
+        "tickets": [
+            {
+                "line": 2,
+                "ReferenceSigSAVRaccoOC": GOOD[2],
+                "ReferencePrise": PTO,
+                "ReferencePrestationPrise": PRESTATION,
+                "IdTicketOI": None,
+                "result": "OK",
+                "reasons": [],
+            }
+        ],
     }
     inbound.ingest_v1_file(loop.oc, path.read_bytes(), path.name)
     out = StringIO()
@@ -100,7 +132,11 @@ def closure_file(sig: Signalisation, code: str, location: str) -> bytes:
 
 @pytest.mark.parametrize(
     ("code", "location", "reason"),
-    [("ANN01", "", Reason.CLOSURE_CODE), ("ABS01", "PBO", Reason.LOCATION_NOT_RET), ("STT01", "PTO", Reason.LOCATION_NOT_RET)],
+    [
+        ("ANN01", "", Reason.CLOSURE_CODE),
+        ("ABS01", "PBO", Reason.LOCATION_NOT_RET),
+        ("STT01", "PTO", Reason.LOCATION_NOT_RET),
+    ],
 )
 def test_closure_rejections_are_archived_and_shown_on_the_ticket(world, loop, code, location, reason):
     sig = actions.escalate_to_oi(loop.ticket, actor=world.n1, preloc="PBO")

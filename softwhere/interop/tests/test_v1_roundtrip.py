@@ -67,28 +67,45 @@ def test_round_trip_deposit_ack_appointment_closure_ret(world, loop, smtp):
     actions.oi_send_information(oi_sig, actor=world.n2, info_type="DEMANDE_RDV", text="Créneaux indisponibles")
     pump(smtp.spool)
     new_dates = [formats.parse_slot("209901051400-1700"), formats.parse_slot("209901060900-1200")]
-    actions.oc_send_information(oc_side(loop), actor=world.n1, info_type="PROPOSITION_RDV", text="Client dispo",
-                                proposals=new_dates)
+    actions.oc_send_information(
+        oc_side(loop), actor=world.n1, info_type="PROPOSITION_RDV", text="Client dispo", proposals=new_dates
+    )
     pump(smtp.spool)
     assert [Slot.from_json(p) for p in oi_side(loop).proposals] == new_dates
-    actions.oi_send_information(oi_side(loop), actor=world.n2, info_type="CONFIRMATION_RDV", appointment=new_dates[1],
-                                appointment_id="RDV-42")
+    actions.oi_send_information(
+        oi_side(loop), actor=world.n2, info_type="CONFIRMATION_RDV", appointment=new_dates[1], appointment_id="RDV-42"
+    )
     pump(smtp.spool)
     oc_sig = oc_side(loop)
     assert Slot.from_json(oc_sig.appointment) == new_dates[1] and oc_sig.appointment_id == "RDV-42"
 
     # Closure RET: the desk ticket resolves and closes itself.
-    actions.oi_close(oi_side(loop), actor=world.n2, code="RET01", responsibility="OI", location="PBO",
-                     comment="Connecteur PBO remplacé")
+    actions.oi_close(
+        oi_side(loop),
+        actor=world.n2,
+        code="RET01",
+        responsibility="OI",
+        location="PBO",
+        comment="Connecteur PBO remplacé",
+    )
     pump(smtp.spool)
     oc_sig = oc_side(loop)
     assert (oc_sig.status, oc_sig.closure_code, oc_sig.responsibility, oc_sig.defect_location) == (
-        S.CLOSED, "RET01", "OI", "PBO")
+        S.CLOSED,
+        "RET01",
+        "OI",
+        "PBO",
+    )
     ticket = Ticket.objects.get(pk=loop.ticket.pk)
     assert ticket.status == TicketStatus.CLOSED and "RET01" in ticket.resolution
     bodies = "\n".join(ticket.timeline.values_list("body", flat=True))
-    for expected in ("déposée auprès de Fibre Infra", "AR OK", "Demande de rendez-vous", "RDV retenu",
-                     "Clôture Fibre Infra RET01"):
+    for expected in (
+        "déposée auprès de Fibre Infra",
+        "AR OK",
+        "Demande de rendez-vous",
+        "RDV retenu",
+        "Clôture Fibre Infra RET01",
+    ):
         assert expected in bodies
     # Every message in and out is in the journal, on the ticket.
     kinds = list(InteropMessage.objects.filter(ticket=ticket).values_list("direction", "kind"))
@@ -155,8 +172,22 @@ def test_peer_down_the_message_waits_and_leaves_after_restart(world, loop, smtp)
 def test_unknown_sender_is_archived_and_rejected(world, loop, smtp):
     from softwhere.interop.adapters import mail
 
-    raw = mail.build_mail(sender="intrus@example.org", recipient=OI_MAIL, subject="SAV FTTH - DEPOTSAV.csv",
-                          body="x", filename="DEPOTSAV.csv", attachment=b"a;b")
+    raw = mail.build_mail(
+        sender="intrus@example.org",
+        recipient=OI_MAIL,
+        subject="SAV FTTH - DEPOTSAV.csv",
+        body="x",
+        filename="DEPOTSAV.csv",
+        attachment=b"a;b",
+    )
     [record] = inbound.ingest_mail(raw)
     assert record.status == MessageStatus.REJECTED and record.reason.startswith("EMETTEUR_INCONNU")
     assert "intrus@example.org" in record.raw
+
+
+def test_spool_gives_mails_in_arrival_order():
+    """Maildir keys do not zero-pad the microseconds: « M99999 » arrived before « M123456 » in the same second."""
+    from softwhere.interop.adapters.mail import _arrival
+
+    keys = ["1796393253.M123456P1Q2.host", "1796393253.M99999P1Q1.host", "1796393252.M999999P1Q9.host"]
+    assert sorted(keys, key=_arrival) == [keys[2], keys[1], keys[0]]

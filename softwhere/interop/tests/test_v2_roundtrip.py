@@ -45,15 +45,21 @@ def test_round_trip_with_appointment_and_closure_ret(world, loop):
     actions.oi_take_charge(oi_sig, actor=world.n2)  # CASE SOLVING NOTIFICATION → OPENACTIVE
     pump()
     assert oc_side(loop).status == S.IN_PROGRESS and oc_side(loop).resolution_state == "ACTION_A_DEFINIR"
-    actions.oi_send_information(oi_side(loop), actor=world.n2, info_type="DEMANDE_RDV", text="Proposez 3 dates",
-                                resolution_state="ACTION_PREVUE")
+    actions.oi_send_information(
+        oi_side(loop),
+        actor=world.n2,
+        info_type="DEMANDE_RDV",
+        text="Proposez 3 dates",
+        resolution_state="ACTION_PREVUE",
+    )
     pump()
     dates = [formats.parse_slot(s) for s in ("209901051400-1700", "209901060900-1200", "209901070900-1200")]
     actions.oc_send_information(oc_side(loop), actor=world.n1, info_type="PROPOSITION_RDV", proposals=dates)
     pump()
     assert [Slot.from_json(p) for p in oi_side(loop).proposals] == dates
-    actions.oi_send_information(oi_side(loop), actor=world.n2, info_type="CONFIRMATION_RDV", appointment=dates[2],
-                                appointment_id="RDV-7")
+    actions.oi_send_information(
+        oi_side(loop), actor=world.n2, info_type="CONFIRMATION_RDV", appointment=dates[2], appointment_id="RDV-7"
+    )
     pump()
     oc_sig = oc_side(loop)
     assert Slot.from_json(oc_sig.appointment) == dates[2] and oc_sig.resolution_state == "ACTION_PLANIFIEE"
@@ -116,7 +122,9 @@ def test_invalid_documents_get_a_ko_and_are_archived(world, loop, live_server):
     record = InteropMessage.objects.get(direction="in", protocol=Protocol.V2)
     assert record.status == MessageStatus.REJECTED and record.raw == bad.decode()
     entity = b"<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><x>&e;</x>"
-    assert v2_xml.parse_ack(httpx.post(url, content=entity, headers=headers).content)["ErrorCode"] == "FICHIER_ILLISIBLE"
+    assert (
+        v2_xml.parse_ack(httpx.post(url, content=entity, headers=headers).content)["ErrorCode"] == "FICHIER_ILLISIBLE"
+    )
     anonymous = httpx.post(url, content=bad, headers={"Content-Type": "application/xml"})
     assert anonymous.status_code in (401, 403)
 
@@ -126,11 +134,23 @@ def test_transaction_from_the_wrong_side_is_refused(world, loop):
     pump()
     # The OC may not send CASE SOLVED NOTIFICATION: the OI's endpoint answers KO.
     actions.outbound._http_message(
-        peer=loop.oi, protocol=Protocol.V2, kind=MessageKind.CLOSURE, method="POST", url=loop.oi.endpoint_url,
-        body=v2_xml.build_request({"OcId": "SWDK", "OiId": "OIFI", "OcTicketId": sig.oc_reference,
-                                   "Closure": {"Code": "RET01", "Responsibility": "OI", "Time": sig.created_at}},
-                                  lifecycle.SOLVED),
-        content_type=v2_xml.CONTENT_TYPE, signalisation=sig, extra={"transaction": lifecycle.SOLVED},
+        peer=loop.oi,
+        protocol=Protocol.V2,
+        kind=MessageKind.CLOSURE,
+        method="POST",
+        url=loop.oi.endpoint_url,
+        body=v2_xml.build_request(
+            {
+                "OcId": "SWDK",
+                "OiId": "OIFI",
+                "OcTicketId": sig.oc_reference,
+                "Closure": {"Code": "RET01", "Responsibility": "OI", "Time": sig.created_at},
+            },
+            lifecycle.SOLVED,
+        ),
+        content_type=v2_xml.CONTENT_TYPE,
+        signalisation=sig,
+        extra={"transaction": lifecycle.SOLVED},
     )
     pump()
     assert oi_side(loop).status == S.ACKNOWLEDGED

@@ -31,19 +31,32 @@ from ..choices import (
 from ..models import CommissionInvoice, CommissionStatement, Order, OrderItem, OrderStep, PortabilityRequest
 from ..services.flow import StepCode
 
-FILE_FIELDS = ("quote_signed_on", "contracts_signed_on", "direct_debit_signed_on", "iban", "bic",
-               "pages_jaunes_form_on", "billing_address", "client_phone", "numbers_postal_code",
-               "installation_siret", "notes")
+FILE_FIELDS = (
+    "quote_signed_on",
+    "contracts_signed_on",
+    "direct_debit_signed_on",
+    "iban",
+    "bic",
+    "pages_jaunes_form_on",
+    "billing_address",
+    "client_phone",
+    "numbers_postal_code",
+    "installation_siret",
+    "notes",
+)
 
 
-@extend_schema_serializer(description="Opération refusée par le déroulement de la commande (dossier incomplet, étape hors ordre…) ; rien n'a été modifié.")
+@extend_schema_serializer(
+    description="Opération refusée par le déroulement de la commande (dossier incomplet, étape hors ordre…) ; rien n'a été modifié."
+)
 class OrderErrorSerializer(serializers.Serializer):
     """An order move refused by the flow (incomplete file, step out of order…); nothing was changed."""
 
     code = serializers.ChoiceField(choices=ORDER_ERROR_CODES)
     detail = serializers.CharField(help_text="Message en français destiné à l'utilisateur.")
-    missing = serializers.ListField(child=serializers.CharField(), required=False,
-                                    help_text="Pièces ou informations manquantes au dossier.")
+    missing = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Pièces ou informations manquantes au dossier."
+    )
     field = serializers.CharField(required=False)
 
 
@@ -51,10 +64,13 @@ class OrderErrorSerializer(serializers.Serializer):
 class OrderItemSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=ItemKind.choices)
     quantity = serializers.IntegerField(min_value=1, required=False, default=1)
-    parameters = serializers.DictField(required=False, default=dict,
-                                       help_text="Selon le type : carrier, pairs, commitment_months, "
-                                                 "eligibility_number, lan_data/lan_voice, simultaneous_calls, "
-                                                 "seats, email…")
+    parameters = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text="Selon le type : carrier, pairs, commitment_months, "
+        "eligibility_number, lan_data/lan_voice, simultaneous_calls, "
+        "seats, email…",
+    )
 
     class Meta:
         model = OrderItem
@@ -69,20 +85,50 @@ class OrderStepSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OrderStep
-        fields = ("number", "code", "label", "state", "owner", "owner_label", "started_at", "done_at", "due_at",
-                  "data", "note")
+        fields = (
+            "number",
+            "code",
+            "label",
+            "state",
+            "owner",
+            "owner_label",
+            "started_at",
+            "done_at",
+            "due_at",
+            "data",
+            "note",
+        )
         read_only_fields = fields
 
 
-@extend_schema_serializer(description="Mandat de portabilité (NDI et SDA de la facture de l'opérateur cédant) et son devis.")
+@extend_schema_serializer(
+    description="Mandat de portabilité (NDI et SDA de la facture de l'opérateur cédant) et son devis."
+)
 class PortabilityRequestSerializer(serializers.ModelSerializer):
     quote = serializers.DictField(read_only=True)
 
     class Meta:
         model = PortabilityRequest
-        fields = ("id", "order", "operator", "numbers", "analog_lines", "invoice_numbers", "mandate_signed_on",
-                  "mandate_stamped", "carrier_invoice_date", "status", "quote", "total_eur", "validated_on",
-                  "planned_date", "ported_on", "ported_at", "postponements", "cancelled_at")
+        fields = (
+            "id",
+            "order",
+            "operator",
+            "numbers",
+            "analog_lines",
+            "invoice_numbers",
+            "mandate_signed_on",
+            "mandate_stamped",
+            "carrier_invoice_date",
+            "status",
+            "quote",
+            "total_eur",
+            "validated_on",
+            "planned_date",
+            "ported_on",
+            "ported_at",
+            "postponements",
+            "cancelled_at",
+        )
         read_only_fields = fields
 
 
@@ -92,7 +138,9 @@ class MissingSerializer(serializers.Serializer):
     label = serializers.CharField()  # type: ignore[assignment]
 
 
-@extend_schema_serializer(description="Jalon prévu d'après le tableau des délais : date prévue et date au-delà de laquelle la commande est en retard.")
+@extend_schema_serializer(
+    description="Jalon prévu d'après le tableau des délais : date prévue et date au-delà de laquelle la commande est en retard."
+)
 class MilestoneSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
@@ -114,11 +162,37 @@ class OrderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Order
-        fields = ("id", "reference", "organisation", "partner", "site", "status", "received_at", "ack_due_at",
-                  "acknowledged_at", "ack_is_late", "processing_started_at", *FILE_FIELDS, "link_delivered_on",
-                  "delivery_note_sent_on", "contest_deadline", "link_contested_at", "voice_go_ahead_on",
-                  "expected_delivery_on", "delivery_deadline_on", "delivered_on", "is_late", "billing_starts_on",
-                  "missing", "milestones", "items", "steps", "portability_requests", "created_at", "updated_at")
+        fields = (
+            "id",
+            "reference",
+            "organisation",
+            "partner",
+            "site",
+            "status",
+            "received_at",
+            "ack_due_at",
+            "acknowledged_at",
+            "ack_is_late",
+            "processing_started_at",
+            *FILE_FIELDS,
+            "link_delivered_on",
+            "delivery_note_sent_on",
+            "contest_deadline",
+            "link_contested_at",
+            "voice_go_ahead_on",
+            "expected_delivery_on",
+            "delivery_deadline_on",
+            "delivered_on",
+            "is_late",
+            "billing_starts_on",
+            "missing",
+            "milestones",
+            "items",
+            "steps",
+            "portability_requests",
+            "created_at",
+            "updated_at",
+        )
         read_only_fields = fields
 
     def _today(self) -> date:
@@ -149,18 +223,24 @@ class OrderSerializer(serializers.ModelSerializer):
 class FileFieldsMixin(serializers.Serializer):
     """File fields typed as users write them; the model's ``clean()`` normalises and validates them."""
 
-    iban = serializers.CharField(max_length=50, required=False, allow_blank=True,
-                                 help_text="IBAN (espaces acceptés), contrôlé.")
-    bic = serializers.CharField(max_length=20, required=False, allow_blank=True,
-                                help_text="BIC de 8 ou 11 caractères, contrôlé.")
-    installation_siret = serializers.CharField(max_length=20, required=False, allow_blank=True,
-                                               help_text="14 chiffres, espaces acceptés.")
-    client_phone = serializers.CharField(max_length=30, required=False, allow_blank=True,
-                                         help_text="Toute écriture française ; stocké au format E.164.")
+    iban = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, help_text="IBAN (espaces acceptés), contrôlé."
+    )
+    bic = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text="BIC de 8 ou 11 caractères, contrôlé."
+    )
+    installation_siret = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text="14 chiffres, espaces acceptés."
+    )
+    client_phone = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, help_text="Toute écriture française ; stocké au format E.164."
+    )
     numbers_postal_code = serializers.CharField(max_length=10, required=False, allow_blank=True)
 
 
-@extend_schema_serializer(description="Commande reçue par l'ADV : client, site d'installation, éléments et pièces du dossier.")
+@extend_schema_serializer(
+    description="Commande reçue par l'ADV : client, site d'installation, éléments et pièces du dossier."
+)
 class OrderCreateSerializer(FileFieldsMixin, serializers.ModelSerializer):
     organisation = ScopedPrimaryKeyRelatedField(queryset=Organisation.objects.all())
     site = ScopedPrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True)
@@ -172,22 +252,27 @@ class OrderCreateSerializer(FileFieldsMixin, serializers.ModelSerializer):
         fields = ("organisation", "site", "received_at", "items", *FILE_FIELDS)
 
 
-@extend_schema_serializer(description="Compléments au dossier (pièces signées, RIB, informations d'ouverture de compte).")
+@extend_schema_serializer(
+    description="Compléments au dossier (pièces signées, RIB, informations d'ouverture de compte)."
+)
 class OrderUpdateSerializer(FileFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Order
         fields = FILE_FIELDS
 
 
-@extend_schema_serializer(description="Faire avancer une étape : démarrer, terminer ou passer, avec les données propres à l'étape.")
+@extend_schema_serializer(
+    description="Faire avancer une étape : démarrer, terminer ou passer, avec les données propres à l'étape."
+)
 class StepMoveSerializer(serializers.Serializer):
     move = serializers.ChoiceField(choices=STEP_MOVE_CHOICES, help_text="start, complete ou skip.")
     note = serializers.CharField(required=False, allow_blank=True, default="")
     at = serializers.DateTimeField(required=False, help_text="Date de l'événement ; par défaut maintenant.")
     data = serializers.DictField(  # type: ignore[assignment]
-        required=False, default=dict,
+        required=False,
+        default=dict,
         help_text="Selon l'étape : findings/approved (4), orange_at/sfr_at (5), delivered_on/"
-                  "delivery_note_sent_on (6), go_ahead_on (7), validated_on (9), planned_date puis ported_at (10).",
+        "delivery_note_sent_on (6), go_ahead_on (7), validated_on (9), planned_date puis ported_at (10).",
     )
 
 
@@ -203,12 +288,20 @@ class ContestSerializer(serializers.Serializer):
 @extend_schema_serializer(description="Mandat de portabilité : opérateur cédant, numéros, pièces.")
 class PortabilityCreateSerializer(serializers.Serializer):
     operator = serializers.CharField(help_text="Opérateur cédant, tel qu'au tableau des conventions.")
-    numbers = serializers.ListField(child=serializers.CharField(), required=False, default=list,
-                                    help_text="NDI et SDA ; « 0176710500-0176710509 » pour une plage.")
+    numbers = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        default=list,
+        help_text="NDI et SDA ; « 0176710500-0176710509 » pour une plage.",
+    )
     analog_lines = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-    invoice_numbers = serializers.ListField(child=serializers.CharField(), required=False, allow_null=True,
-                                            help_text="Tous les numéros rattachés au NDI sur la facture de "
-                                                      "l'opérateur cédant (portabilité partielle refusée).")
+    invoice_numbers = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        allow_null=True,
+        help_text="Tous les numéros rattachés au NDI sur la facture de "
+        "l'opérateur cédant (portabilité partielle refusée).",
+    )
     mandate_signed_on = serializers.DateField(required=False, allow_null=True)
     mandate_stamped = serializers.BooleanField(required=False, default=False)
     carrier_invoice_date = serializers.DateField(required=False, allow_null=True)
@@ -264,7 +357,9 @@ class OperatorSerializer(serializers.Serializer):
     special_09_eur = serializers.FloatField(allow_null=True, help_text="null : portabilité des 09 impossible.")
 
 
-@extend_schema_serializer(description="Demande de calcul de frais du handbook ; les paramètres utiles dépendent du type de frais.")
+@extend_schema_serializer(
+    description="Demande de calcul de frais du handbook ; les paramètres utiles dépendent du type de frais."
+)
 class FeeQuoteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=FeeKind.choices)
     technology = serializers.ChoiceField(choices=LINK_TECHNOLOGY_CHOICES, required=False)
@@ -272,11 +367,13 @@ class FeeQuoteSerializer(serializers.Serializer):
     months_elapsed = serializers.IntegerField(required=False, default=0)
     months_active = serializers.IntegerField(required=False, default=0)
     recommit_months = serializers.IntegerField(required=False, allow_null=True)
-    monthly_fee = serializers.DecimalField(max_digits=9, decimal_places=2, required=False, default=Decimal(0),
-                                           coerce_to_string=False)
+    monthly_fee = serializers.DecimalField(
+        max_digits=9, decimal_places=2, required=False, default=Decimal(0), coerce_to_string=False
+    )
     carrier = serializers.CharField(required=False, allow_blank=True, default="")
-    setup_fee = serializers.DecimalField(max_digits=9, decimal_places=2, required=False, allow_null=True,
-                                         coerce_to_string=False)
+    setup_fee = serializers.DecimalField(
+        max_digits=9, decimal_places=2, required=False, allow_null=True, coerce_to_string=False
+    )
     pairs = serializers.IntegerField(required=False, allow_null=True)
     desaturation = serializers.ChoiceField(choices=DESATURATION_CHOICES, required=False, allow_null=True, default=None)
     desaturation_found_after_orange_check = serializers.BooleanField(required=False, default=False)
@@ -285,8 +382,9 @@ class FeeQuoteSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=DIRECTION_CHOICES, required=False)
     pairs_change = serializers.BooleanField(required=False, default=False)
     hours = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, coerce_to_string=False)
-    price = serializers.DecimalField(max_digits=9, decimal_places=2, required=False, allow_null=True,
-                                     coerce_to_string=False)
+    price = serializers.DecimalField(
+        max_digits=9, decimal_places=2, required=False, allow_null=True, coerce_to_string=False
+    )
 
 
 @extend_schema_serializer(description="Frais calculés : total, lignes en € HT et remarques.")
@@ -294,7 +392,9 @@ class FeeQuoteResultSerializer(PortabilityQuoteResultSerializer):
     notes = serializers.ListField(child=serializers.CharField())
 
 
-@extend_schema_serializer(description="Dimensionnement des appels simultanés : nombre de postes et/ou trafic pour Erlang B.")
+@extend_schema_serializer(
+    description="Dimensionnement des appels simultanés : nombre de postes et/ou trafic pour Erlang B."
+)
 class SizingSerializer(serializers.Serializer):
     stations = serializers.IntegerField(required=False, min_value=1, help_text="Nombre de postes (règle du tiers).")
     call_centre = serializers.BooleanField(required=False, default=False)
@@ -351,6 +451,16 @@ class CommissionInvoiceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CommissionInvoice
-        fields = ("id", "partner", "year", "quarter", "invoice_number", "invoice_date", "lines", "status",
-                  "problems", "created_at")
+        fields = (
+            "id",
+            "partner",
+            "year",
+            "quarter",
+            "invoice_number",
+            "invoice_date",
+            "lines",
+            "status",
+            "problems",
+            "created_at",
+        )
         read_only_fields = ("id", "status", "problems", "created_at")

@@ -82,8 +82,9 @@ def _order_response(order: Order, request: Request, code: int = status.HTTP_200_
     list=extend_schema(summary="Commandes visibles"),
     retrieve=extend_schema(summary="Détail d'une commande : dossier, étapes, dates prévues"),
 )
-class OrderViewSet(OrderErrorsMixin, ScopedQuerySetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                   viewsets.GenericViewSet):
+class OrderViewSet(
+    OrderErrorsMixin, ScopedQuerySetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     queryset = Order.objects.select_related("organisation", "partner", "site").prefetch_related(
         "items", "steps__owner", "portability_requests", "organisation__contacts"
     )
@@ -93,16 +94,20 @@ class OrderViewSet(OrderErrorsMixin, ScopedQuerySetMixin, mixins.ListModelMixin,
     ordering_fields = ("received_at", "expected_delivery_on")
     ordering = ("-received_at", "-id")
 
-    @extend_schema(summary="Enregistrer une commande reçue", request=OrderCreateSerializer,
-                   responses={201: OrderSerializer})
+    @extend_schema(
+        summary="Enregistrer une commande reçue", request=OrderCreateSerializer, responses={201: OrderSerializer}
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = OrderCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         order = actions.create_order(actor=request.user, **serializer.validated_data)
         return _order_response(order, request, status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Compléter le dossier (pièces signées, RIB, informations d'ouverture de compte)",
-                   request=OrderUpdateSerializer, responses={200: OrderSerializer, 409: ORDER_CONFLICT})
+    @extend_schema(
+        summary="Compléter le dossier (pièces signées, RIB, informations d'ouverture de compte)",
+        request=OrderUpdateSerializer,
+        responses={200: OrderSerializer, 409: ORDER_CONFLICT},
+    )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         order = self.get_object()
         serializer = OrderUpdateSerializer(data=request.data, partial=True)
@@ -110,15 +115,21 @@ class OrderViewSet(OrderErrorsMixin, ScopedQuerySetMixin, mixins.ListModelMixin,
         order = actions.update_order(order, actor=request.user, **serializer.validated_data)
         return _order_response(order, request)
 
-    @extend_schema(summary="Accuser réception de la commande (sous 24 h ouvrées)", request=None,
-                   responses={200: OrderSerializer, 409: ORDER_CONFLICT})
+    @extend_schema(
+        summary="Accuser réception de la commande (sous 24 h ouvrées)",
+        request=None,
+        responses={200: OrderSerializer, 409: ORDER_CONFLICT},
+    )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str | None = None) -> Response:
         order = actions.acknowledge_order(self.get_object(), actor=request.user)
         return _order_response(order, request)
 
-    @extend_schema(summary="Démarrer le traitement (refusé avec la liste des pièces manquantes si le dossier est "
-                           "incomplet)", request=None, responses={200: OrderSerializer, 409: ORDER_CONFLICT})
+    @extend_schema(
+        summary="Démarrer le traitement (refusé avec la liste des pièces manquantes si le dossier est incomplet)",
+        request=None,
+        responses={200: OrderSerializer, 409: ORDER_CONFLICT},
+    )
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk: str | None = None) -> Response:
         order = actions.start_processing(self.get_object(), actor=request.user)
@@ -136,12 +147,16 @@ class OrderViewSet(OrderErrorsMixin, ScopedQuerySetMixin, mixins.ListModelMixin,
         serializer = StepMoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        actions.move_step(order, code, data["move"], actor=request.user, at=data.get("at"), note=data["note"],
-                          data=data["data"])
+        actions.move_step(
+            order, code, data["move"], actor=request.user, at=data.get("at"), note=data["note"], data=data["data"]
+        )
         return _order_response(order, request)
 
-    @extend_schema(summary="Contester le lien livré (3 jours ouvrés après le bon de livraison)",
-                   request=ContestSerializer, responses={200: OrderSerializer, 409: ORDER_CONFLICT})
+    @extend_schema(
+        summary="Contester le lien livré (3 jours ouvrés après le bon de livraison)",
+        request=ContestSerializer,
+        responses={200: OrderSerializer, 409: ORDER_CONFLICT},
+    )
     @action(detail=True, methods=["post"])
     def contest(self, request: Request, pk: str | None = None) -> Response:
         serializer = ContestSerializer(data=request.data)
@@ -149,9 +164,11 @@ class OrderViewSet(OrderErrorsMixin, ScopedQuerySetMixin, mixins.ListModelMixin,
         order = actions.contest_link(self.get_object(), actor=request.user, **serializer.validated_data)
         return _order_response(order, request)
 
-    @extend_schema(summary="Déposer le mandat de portabilité (NDI et toutes les SDA de la facture)",
-                   request=PortabilityCreateSerializer,
-                   responses={201: PortabilityRequestSerializer, 409: ORDER_CONFLICT})
+    @extend_schema(
+        summary="Déposer le mandat de portabilité (NDI et toutes les SDA de la facture)",
+        request=PortabilityCreateSerializer,
+        responses={201: PortabilityRequestSerializer, 409: ORDER_CONFLICT},
+    )
     @action(detail=True, methods=["post"])
     def portability(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
@@ -165,15 +182,19 @@ class OrderViewSet(OrderErrorsMixin, ScopedQuerySetMixin, mixins.ListModelMixin,
     list=extend_schema(summary="Demandes de portabilité visibles"),
     retrieve=extend_schema(summary="Détail d'une demande de portabilité et son devis"),
 )
-class PortabilityRequestViewSet(OrderErrorsMixin, ScopedQuerySetMixin, mixins.ListModelMixin,
-                                mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PortabilityRequestViewSet(
+    OrderErrorsMixin, ScopedQuerySetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     queryset = PortabilityRequest.objects.select_related("order")
     serializer_class = PortabilityRequestSerializer
     filterset_fields = ("status", "order")
     ordering = ("-id",)
 
-    @extend_schema(summary="Reporter (jusqu'à 24 h avant la date confirmée ; coût de la demande globale)",
-                   request=PostponeSerializer, responses={200: PortabilityRequestSerializer, 409: ORDER_CONFLICT})
+    @extend_schema(
+        summary="Reporter (jusqu'à 24 h avant la date confirmée ; coût de la demande globale)",
+        request=PostponeSerializer,
+        responses={200: PortabilityRequestSerializer, 409: ORDER_CONFLICT},
+    )
     @action(detail=True, methods=["post"])
     def postpone(self, request: Request, pk: str | None = None) -> Response:
         serializer = PostponeSerializer(data=request.data)
@@ -181,8 +202,11 @@ class PortabilityRequestViewSet(OrderErrorsMixin, ScopedQuerySetMixin, mixins.Li
         updated = actions.postpone_portability(self.get_object(), actor=request.user, **serializer.validated_data)
         return Response(PortabilityRequestSerializer(updated).data)
 
-    @extend_schema(summary="Annuler (jusqu'à 24 h avant la date confirmée ; coût de la demande globale)",
-                   request=CancelSerializer, responses={200: PortabilityRequestSerializer, 409: ORDER_CONFLICT})
+    @extend_schema(
+        summary="Annuler (jusqu'à 24 h avant la date confirmée ; coût de la demande globale)",
+        request=CancelSerializer,
+        responses={200: PortabilityRequestSerializer, 409: ORDER_CONFLICT},
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         serializer = CancelSerializer(data=request.data)
@@ -192,8 +216,11 @@ class PortabilityRequestViewSet(OrderErrorsMixin, ScopedQuerySetMixin, mixins.Li
 
 
 class PortabilityQuoteView(OrderErrorsMixin, APIView):
-    @extend_schema(summary="Devis de portabilité (tranches de 10, FT/Orange 50 €, tiers 80 €, 08, 09…)",
-                   request=PortabilityQuoteSerializer, responses={200: PortabilityQuoteResultSerializer})
+    @extend_schema(
+        summary="Devis de portabilité (tranches de 10, FT/Orange 50 €, tiers 80 €, 08, 09…)",
+        request=PortabilityQuoteSerializer,
+        responses={200: PortabilityQuoteResultSerializer},
+    )
     def post(self, request: Request) -> Response:
         serializer = PortabilityQuoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -205,19 +232,30 @@ class PortabilityQuoteView(OrderErrorsMixin, APIView):
 
 
 class OperatorListView(APIView):
-    @extend_schema(summary="Opérateurs ayant une convention de portabilité", responses={200: OperatorSerializer(many=True)})
+    @extend_schema(
+        summary="Opérateurs ayant une convention de portabilité", responses={200: OperatorSerializer(many=True)}
+    )
     def get(self, request: Request) -> Response:
-        return Response([
-            {"name": op.name, "geographic_eur": json_number(op.geographic), "special_08_eur": json_number(op.special_08),
-             "special_09_eur": None if op.special_09 is None else json_number(op.special_09)}
-            for op in portability.operators()
-        ])
+        return Response(
+            [
+                {
+                    "name": op.name,
+                    "geographic_eur": json_number(op.geographic),
+                    "special_08_eur": json_number(op.special_08),
+                    "special_09_eur": None if op.special_09 is None else json_number(op.special_09),
+                }
+                for op in portability.operators()
+            ]
+        )
 
 
 class FeeQuoteView(OrderErrorsMixin, APIView):
-    @extend_schema(summary="Calculer des frais du handbook (résiliation, annulation, erreur d'adresse, "
-                           "désaturation, upgrade/downgrade, déménagement, expertise, AMO, GTR étendue)",
-                   request=FeeQuoteSerializer, responses={200: FeeQuoteResultSerializer})
+    @extend_schema(
+        summary="Calculer des frais du handbook (résiliation, annulation, erreur d'adresse, "
+        "désaturation, upgrade/downgrade, déménagement, expertise, AMO, GTR étendue)",
+        request=FeeQuoteSerializer,
+        responses={200: FeeQuoteResultSerializer},
+    )
     def post(self, request: Request) -> Response:
         serializer = FeeQuoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -225,8 +263,11 @@ class FeeQuoteView(OrderErrorsMixin, APIView):
 
 
 class SizingView(OrderErrorsMixin, APIView):
-    @extend_schema(summary="Dimensionner les appels simultanés (règle du tiers, Erlang B)",
-                   request=SizingSerializer, responses={200: SizingResultSerializer})
+    @extend_schema(
+        summary="Dimensionner les appels simultanés (règle du tiers, Erlang B)",
+        request=SizingSerializer,
+        responses={200: SizingResultSerializer},
+    )
     def post(self, request: Request) -> Response:
         serializer = SizingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -234,8 +275,11 @@ class SizingView(OrderErrorsMixin, APIView):
 
 
 class EligibilityView(APIView):
-    @extend_schema(summary="Avertissements d'éligibilité (VoIP sur ligne faible, paires, désaturation)",
-                   request=EligibilitySerializer, responses={200: HintSerializer(many=True)})
+    @extend_schema(
+        summary="Avertissements d'éligibilité (VoIP sur ligne faible, paires, désaturation)",
+        request=EligibilitySerializer,
+        responses={200: HintSerializer(many=True)},
+    )
     def post(self, request: Request) -> Response:
         serializer = EligibilitySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -259,8 +303,9 @@ class CommissionViewSet(ScopedQuerySetMixin, mixins.ListModelMixin, viewsets.Gen
     list=extend_schema(summary="Factures de commissions déposées"),
     create=extend_schema(summary="Déposer une facture trimestrielle de commissions (contrôlée)"),
 )
-class CommissionInvoiceViewSet(ScopedQuerySetMixin, mixins.ListModelMixin, mixins.CreateModelMixin,
-                               viewsets.GenericViewSet):
+class CommissionInvoiceViewSet(
+    ScopedQuerySetMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     queryset = CommissionInvoice.objects.select_related("partner")
     serializer_class = CommissionInvoiceSerializer
 

@@ -14,8 +14,20 @@ from decimal import Decimal
 
 INVOICE_DELAY_DAYS = 30
 HISTORY_MONTHS = 12
-MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-               "novembre", "décembre")
+MONTH_NAMES = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def first_of_month(day: date) -> date:
@@ -73,8 +85,10 @@ def check_quarterly_invoice(
     if invoice_date <= end:
         problems.append(f"Facture datée du {invoice_date:%d/%m/%Y}, avant la fin du trimestre ({end:%d/%m/%Y}).")
     if invoice_date > deadline:
-        problems.append(f"Facture datée du {invoice_date:%d/%m/%Y} : elle doit l'être au plus tard le "
-                        f"{deadline:%d/%m/%Y} (30 jours après la fin du trimestre).")
+        problems.append(
+            f"Facture datée du {invoice_date:%d/%m/%Y} : elle doit l'être au plus tard le "
+            f"{deadline:%d/%m/%Y} (30 jours après la fin du trimestre)."
+        )
     given = [first_of_month(line.month) for line in lines]
     if given != months:
         expected = ", ".join(f"ligne {i} = {month_label(m)}" for i, m in enumerate(months, 1))
@@ -83,6 +97,7 @@ def check_quarterly_invoice(
         for line in lines:
             due = statement.get(first_of_month(line.month), Decimal(0))
             if line.amount != due:
-                problems.append(f"{month_label(line.month).capitalize()} : {line.amount} € facturés pour {due} € "
-                                "de commissions.")
+                problems.append(
+                    f"{month_label(line.month).capitalize()} : {line.amount} € facturés pour {due} € de commissions."
+                )
     return problems

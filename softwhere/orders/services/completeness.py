@@ -103,14 +103,22 @@ def missing_items(f: FileFacts) -> list[Missing]:
             except QuoteError as exc:
                 out.append(Missing("rib", f"RIB : {exc.message}"))
     if f.has_portability:
-        need(f.mandate_signed_on and f.mandate_stamped, "portability_mandate",
-             "Mandat de portabilité rempli, daté, signé et tamponné")
+        need(
+            f.mandate_signed_on and f.mandate_stamped,
+            "portability_mandate",
+            "Mandat de portabilité rempli, daté, signé et tamponné",
+        )
         if f.carrier_invoice_date is None:
-            out.append(Missing("carrier_invoice", "Facture télécom de l'opérateur cédant (toutes pages, moins de 3 mois)"))
+            out.append(
+                Missing("carrier_invoice", "Facture télécom de l'opérateur cédant (toutes pages, moins de 3 mois)")
+            )
         elif not invoice_is_recent(f.carrier_invoice_date, f.today):
-            out.append(Missing("carrier_invoice",
-                               f"Facture télécom de moins de 3 mois (celle fournie date du "
-                               f"{f.carrier_invoice_date:%d/%m/%Y})"))
+            out.append(
+                Missing(
+                    "carrier_invoice",
+                    f"Facture télécom de moins de 3 mois (celle fournie date du {f.carrier_invoice_date:%d/%m/%Y})",
+                )
+            )
     if f.fax_items_without_email:
         out.append(Missing("fax_email", "Fax to Mail : adresse e-mail associée au service"))
     if f.has_pages_jaunes:
@@ -124,7 +132,9 @@ def missing_items(f: FileFacts) -> list[Missing]:
     if missing_roles:
         out.append(Missing("contacts", f"Contact et e-mail client : {', '.join(missing_roles)}"))
     if f.has_voice:
-        need(f.numbers_postal_code, "numbers_postal_code", "Code postal des numéros géographiques du site d'installation")
+        need(
+            f.numbers_postal_code, "numbers_postal_code", "Code postal des numéros géographiques du site d'installation"
+        )
     if f.has_link:
         for label in f.links_missing_number:
             out.append(Missing("eligibility_number", f"{label} : numéro d'éligibilité ou de support analogique"))

@@ -59,8 +59,10 @@ def _check_technology(technology: str, allowed: frozenset[str] | set[str], what:
     if technology not in TECHNOLOGY_LABELS:
         raise QuoteError(f"Type de lien inconnu : « {technology} ».", field="technology")
     if technology not in allowed:
-        raise QuoteError(f"Pas de barème {what} pour un lien {_label(technology)} dans le handbook : frais selon devis.",
-                         field="technology")
+        raise QuoteError(
+            f"Pas de barème {what} pour un lien {_label(technology)} dans le handbook : frais selon devis.",
+            field="technology",
+        )
 
 
 def _check_pairs(pairs: int | None) -> int:
@@ -93,8 +95,9 @@ def sdsl_setup_fee_12m(carrier: str | None, setup_fee: Decimal | None = None) ->
         return _check_money(setup_fee, "setup_fee")
     key = (carrier or "").strip().lower()
     if key not in SDSL_SETUP_FEE_12M:
-        raise QuoteError("Opérateur de collecte Orange ou SFR requis pour les frais de mise en service SDSL.",
-                         field="carrier")
+        raise QuoteError(
+            "Opérateur de collecte Orange ou SFR requis pour les frais de mise en service SDSL.", field="carrier"
+        )
     return SDSL_SETUP_FEE_12M[key]
 
 
@@ -180,18 +183,27 @@ def cancellation(
             field="desaturation_found_after_orange_check",
         )
     if technology in ADSL_KINDS:
-        lines = [QuoteLine("Annulation ADSL : frais de mise en service", ADSL_CANCELLATION_FEE, "II.F c", "cancellation")]
+        lines = [
+            QuoteLine("Annulation ADSL : frais de mise en service", ADSL_CANCELLATION_FEE, "II.F c", "cancellation")
+        ]
     else:
         n = _check_pairs(pairs)
-        lines = [QuoteLine(f"Annulation SDSL {n} paire{'s' if n > 1 else ''}", SDSL_CANCELLATION_FEE[n], "II.F c",
-                           "cancellation")]
+        lines = [
+            QuoteLine(
+                f"Annulation SDSL {n} paire{'s' if n > 1 else ''}", SDSL_CANCELLATION_FEE[n], "II.F c", "cancellation"
+            )
+        ]
     extra = _desaturation(desaturation)
     if extra:
         assert desaturation is not None
-        lines.append(QuoteLine(
-            f"Annulation d'une commande avec désaturation {DESATURATION_LABELS[desaturation]}",
-            extra, "II.F c", "desaturation",
-        ))
+        lines.append(
+            QuoteLine(
+                f"Annulation d'une commande avec désaturation {DESATURATION_LABELS[desaturation]}",
+                extra,
+                "II.F c",
+                "desaturation",
+            )
+        )
     return Quote(tuple(lines))
 
 
@@ -206,8 +218,10 @@ def address_error(technology: str, *, pairs: int | None = None, feasibility_done
         label = "Erreur d'adresse sur ADSL classique" if technology == "adsl" else "Erreur d'adresse sur ADSL NU"
     if not feasibility_done:
         return Quote((), ("Étude de faisabilité Orange pas encore faite : l'adresse peut être corrigée sans frais.",))
-    return Quote((QuoteLine(label, amount, "II.F d", "address_error"),),
-                 ("Orange annule la commande : une nouvelle commande est à passer à la bonne adresse.",))
+    return Quote(
+        (QuoteLine(label, amount, "II.F d", "address_error"),),
+        ("Orange annule la commande : une nouvelle commande est à passer à la bonne adresse.",),
+    )
 
 
 def works(*, desaturation: str | None = None, internal_wiring: bool = False) -> Quote:
@@ -243,11 +257,13 @@ def link_change(
             raise QuoteError("Le nombre de paires ne concerne que le SDSL.", field="pairs_change")
         if direction == "upgrade":
             return Quote((QuoteLine("Upgrade ADSL", ADSL_UPGRADE_FEE, "II.F b", "link_change"),))
-        return Quote((QuoteLine("Downgrade ADSL", ZERO, "II.F b", "link_change"),),
-                     ("Livraison sous 1 semaine environ.",))
+        return Quote(
+            (QuoteLine("Downgrade ADSL", ZERO, "II.F b", "link_change"),), ("Livraison sous 1 semaine environ.",)
+        )
     if not pairs_change:
-        return Quote((QuoteLine(f"{word} SDSL sans modification du nombre de paires", SDSL_CHANGE_FEE, "II.F b",
-                                "link_change"),))
+        return Quote(
+            (QuoteLine(f"{word} SDSL sans modification du nombre de paires", SDSL_CHANGE_FEE, "II.F b", "link_change"),)
+        )
     commitment = _check_commitment(commitment_months)
     if commitment == 12:
         amount = sdsl_setup_fee_12m(carrier, setup_fee)
@@ -281,22 +297,38 @@ def move(
     lines = [
         QuoteLine(
             f"Prorata de l'abonnement précédent jusqu'à la fin des 12 premiers mois ({12 - months} mois × {fee} €HT)",
-            eur(fee * (12 - months)), "II.F b", "subscription", {"months": 12 - months},
+            eur(fee * (12 - months)),
+            "II.F b",
+            "subscription",
+            {"months": 12 - months},
         )
     ]
     if commitment == 12:
-        lines.append(QuoteLine("Nouveaux frais de mise en service (réengagement 12 mois)",
-                               sdsl_setup_fee_12m(carrier, setup_fee), "II.F b", "setup_fee"))
+        lines.append(
+            QuoteLine(
+                "Nouveaux frais de mise en service (réengagement 12 mois)",
+                sdsl_setup_fee_12m(carrier, setup_fee),
+                "II.F b",
+                "setup_fee",
+            )
+        )
     else:
-        lines.append(QuoteLine("Frais de déménagement, sans frais de mise en service (réengagement 36 mois)",
-                               SDSL_MOVE_FEE_36M, "II.F b", "move_fee"))
+        lines.append(
+            QuoteLine(
+                "Frais de déménagement, sans frais de mise en service (réengagement 36 mois)",
+                SDSL_MOVE_FEE_36M,
+                "II.F b",
+                "move_fee",
+            )
+        )
     return Quote(tuple(lines), (notes[1],))
 
 
 def wrongful_expertise() -> Quote:
     """II.F e: an expertise requested from Orange on a link that turns out fine."""
-    return Quote((QuoteLine("Demande d'intervention à tort (expertise)", WRONGFUL_EXPERTISE_FEE, "II.F e",
-                            "expertise"),))
+    return Quote(
+        (QuoteLine("Demande d'intervention à tort (expertise)", WRONGFUL_EXPERTISE_FEE, "II.F e", "expertise"),)
+    )
 
 
 def amo(hours: Decimal) -> Quote:
@@ -305,8 +337,17 @@ def amo(hours: Decimal) -> Quote:
         raise QuoteError("Durée d'AMO : un nombre d'heures positif est attendu.", field="hours")
     if (hours * 2) != (hours * 2).to_integral_value():
         raise QuoteError("Durée d'AMO : par heure ou demi-heure.", field="hours")
-    return Quote((QuoteLine(f"AMO : {hours.normalize()} h × {AMO_HOURLY_RATE} €HT", eur(AMO_HOURLY_RATE * hours), "VI",
-                            "amo", {"hours": float(hours)}),))
+    return Quote(
+        (
+            QuoteLine(
+                f"AMO : {hours.normalize()} h × {AMO_HOURLY_RATE} €HT",
+                eur(AMO_HOURLY_RATE * hours),
+                "VI",
+                "amo",
+                {"hours": float(hours)},
+            ),
+        )
+    )
 
 
 def extended_gtr_price(technology: str) -> tuple[Decimal, Decimal]:
@@ -322,8 +363,9 @@ def extended_gtr(technology: str, *, price: Decimal | None = None) -> Quote:
     if low == high:
         return Quote((QuoteLine("GTR étendue 24h/24 pour SDSL", low, "II.E f", "gtr"),))
     if price is None:
-        raise QuoteError(f"GTR étendue fibre : de {low:.0f} à {high:.0f} €HT selon débit ; indiquez le prix.",
-                         field="price")
+        raise QuoteError(
+            f"GTR étendue fibre : de {low:.0f} à {high:.0f} €HT selon débit ; indiquez le prix.", field="price"
+        )
     if not low <= price <= high:
         raise QuoteError(f"GTR étendue fibre : le prix doit être entre {low:.0f} et {high:.0f} €HT.", field="price")
     return Quote((QuoteLine("GTR étendue 24h/24 pour fibre", eur(price), "II.E f", "gtr"),))

@@ -52,8 +52,13 @@ STEPS: Final = (
     StepDef(1, StepCode.ELIGIBILITY, "Étude de l'éligibilité du site", "ADV"),
     StepDef(2, StepCode.CARRIER_ORDER, "Commande du lien auprès de l'opérateur", "ADV"),
     StepDef(3, StepCode.ACCOUNT, "Création du compte client et envoi des identifiants Extranet", "ADV"),
-    StepDef(4, StepCode.STUDY_FINDINGS, "Retour d'étude Orange : accord du client sous 48 h", "Commercial Nord/Sud",
-            skippable=True),
+    StepDef(
+        4,
+        StepCode.STUDY_FINDINGS,
+        "Retour d'étude Orange : accord du client sous 48 h",
+        "Commercial Nord/Sud",
+        skippable=True,
+    ),
     StepDef(5, StepCode.APPOINTMENT, "Rendez-vous d'installation opérateur", "ADV", skippable=True),
     StepDef(6, StepCode.LINK_DELIVERY, "Livraison du lien et bon de livraison", "Service technique"),
     StepDef(7, StepCode.VOICE_GO_AHEAD, "Feu vert du client pour la VoIP et la portabilité", "ADV"),
@@ -63,8 +68,15 @@ STEPS: Final = (
     StepDef(11, StepCode.FAX_TO_MAIL, "Bon de livraison Fax to Mail", "Service technique"),
 )
 BY_CODE: Final = {s.code: s for s in STEPS}
-LINK_STEPS: Final = frozenset({StepCode.ELIGIBILITY, StepCode.CARRIER_ORDER, StepCode.STUDY_FINDINGS,
-                               StepCode.APPOINTMENT, StepCode.LINK_DELIVERY})
+LINK_STEPS: Final = frozenset(
+    {
+        StepCode.ELIGIBILITY,
+        StepCode.CARRIER_ORDER,
+        StepCode.STUDY_FINDINGS,
+        StepCode.APPOINTMENT,
+        StepCode.LINK_DELIVERY,
+    }
+)
 # Seed 5: « Pour les ADSL dégroupés et les SDSL : un RDV programmé par Orange (+ un second RDV par SFR) ».
 APPOINTMENT_TECHNOLOGIES: Final = frozenset({"adsl_nue", "sdsl"})
 # Seed 4: « obtenir son accord sous 48h ».
@@ -125,12 +137,15 @@ def check_move(code: StepCode, move: str, states: dict[StepCode, StepState]) -> 
     if current == StepState.NOT_APPLICABLE:
         raise FlowError(f"Étape {step.number} sans objet pour cette commande.")
     if current not in allowed_from:
-        raise FlowError(f"Étape {step.number} déjà {'terminée' if current in FINISHED else 'en cours'} : "
-                        f"impossible de la {MOVE_LABELS[move]}.")
+        raise FlowError(
+            f"Étape {step.number} déjà {'terminée' if current in FINISHED else 'en cours'} : "
+            f"impossible de la {MOVE_LABELS[move]}."
+        )
     if move == "skip" and not step.skippable:
         raise FlowError(f"L'étape {step.number} ({step.label}) ne peut pas être passée.")
     if code in (StepCode.PORTABILITY_ORDER, StepCode.PORTABILITY_DONE) and states[StepCode.LINK_DELIVERY] not in (
-        StepState.DONE, StepState.NOT_APPLICABLE
+        StepState.DONE,
+        StepState.NOT_APPLICABLE,
     ):
         raise FlowError("La portabilité n'est lancée qu'après la livraison du lien, pour éviter toute coupure.")
     blocking = [s for s in STEPS if s.number < step.number and states[s.code] not in FINISHED]

@@ -17,17 +17,32 @@ from .money import QuoteError
 LINK_KINDS: Final = frozenset({"adsl", "adsl_nue", "sdsl", "fibre"})
 DATA_KINDS: Final = LINK_KINDS | {"ipvpn", "vpn_nomade", "opios", "ip29", "gtr_extended"}
 VOICE_SERVICE_KINDS: Final = frozenset({"sip_trunk", "centrex"})
-VOICE_KINDS: Final = VOICE_SERVICE_KINDS | {"sda", "special_number", "fax_to_mail", "mail_to_fax", "ivr", "pages_jaunes"}
+VOICE_KINDS: Final = VOICE_SERVICE_KINDS | {
+    "sda",
+    "special_number",
+    "fax_to_mail",
+    "mail_to_fax",
+    "ivr",
+    "pages_jaunes",
+}
 COPPER_CARRIERS: Final = ("orange", "sfr")
 VOICE_PLANS: Final = ("classique", "illimite_fixes", "illimite_fixes_mobiles")
 DESATURATIONS: Final = ("", "mono", "bi", "quadri")
 
 # Seed I.C g: defaults when the client gives no LAN parameters for the OpIOS router.
 OPIOS_DEFAULT_LAN: Final = {
-    "lan_data": {"network": "192.168.1.0/24", "gateway": "192.168.1.1", "dhcp": True,
-                 "dhcp_range": ["192.168.1.100", "192.168.1.200"]},
-    "lan_voice": {"network": "192.168.254.0/24", "gateway": "192.168.254.1", "dhcp": True,
-                  "dhcp_range": ["192.168.254.100", "192.168.254.200"]},
+    "lan_data": {
+        "network": "192.168.1.0/24",
+        "gateway": "192.168.1.1",
+        "dhcp": True,
+        "dhcp_range": ["192.168.1.100", "192.168.1.200"],
+    },
+    "lan_voice": {
+        "network": "192.168.254.0/24",
+        "gateway": "192.168.254.1",
+        "dhcp": True,
+        "dhcp_range": ["192.168.254.100", "192.168.254.200"],
+    },
 }
 LAN_LABELS: Final = {"lan_data": "LAN DATA", "lan_voice": "LAN VOIX"}
 

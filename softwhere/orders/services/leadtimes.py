@@ -78,8 +78,20 @@ def link_lead_time(technology: str, carrier: str) -> LeadTime | None:
 
 
 def all_lead_times() -> list[LeadTime]:
-    return [VOICE_48H, FAX_48H, PORTABILITY, SPECIAL_NUMBERS, ADSL_ORANGE, ADSL_NU_ORANGE, SDSL_ORANGE, ADSL_SFR,
-            SDSL_SFR, FIBRE, PAGES_JAUNES, SEATS_CHANGE]
+    return [
+        VOICE_48H,
+        FAX_48H,
+        PORTABILITY,
+        SPECIAL_NUMBERS,
+        ADSL_ORANGE,
+        ADSL_NU_ORANGE,
+        SDSL_ORANGE,
+        ADSL_SFR,
+        SDSL_SFR,
+        FIBRE,
+        PAGES_JAUNES,
+        SEATS_CHANGE,
+    ]
 
 
 @dataclass(frozen=True)
@@ -129,11 +141,25 @@ def plan(data: PlanInput) -> list[Milestone]:
     go_expected = data.voice_go_ahead_on or link_expected
     go_deadline = data.voice_go_ahead_on or link_deadline
     if data.voice:
-        out.append(Milestone("voice", "Services voix", VOICE_48H.expected(go_expected), VOICE_48H.deadline(go_deadline),
-                             VOICE_48H.text))
+        out.append(
+            Milestone(
+                "voice",
+                "Services voix",
+                VOICE_48H.expected(go_expected),
+                VOICE_48H.deadline(go_deadline),
+                VOICE_48H.text,
+            )
+        )
     if data.special_numbers:
-        out.append(Milestone("special_numbers", "Numéros spéciaux", SPECIAL_NUMBERS.expected(data.start),
-                             SPECIAL_NUMBERS.deadline(data.start), SPECIAL_NUMBERS.text))
+        out.append(
+            Milestone(
+                "special_numbers",
+                "Numéros spéciaux",
+                SPECIAL_NUMBERS.expected(data.start),
+                SPECIAL_NUMBERS.deadline(data.start),
+                SPECIAL_NUMBERS.text,
+            )
+        )
     port_expected = port_deadline = go_deadline
     if data.portability:
         base_e = data.portability_validated_on or go_expected
@@ -148,8 +174,15 @@ def plan(data: PlanInput) -> list[Milestone]:
         out.append(Milestone("fax", "Fax to Mail", FAX_48H.expected(base_e), FAX_48H.deadline(base_d), FAX_48H.text))
     if data.pages_jaunes:
         base = port_deadline if data.portability else go_deadline
-        out.append(Milestone("pages_jaunes", "Parution Pages Jaunes", PAGES_JAUNES.expected(base),
-                             PAGES_JAUNES.deadline(base), PAGES_JAUNES.text))
+        out.append(
+            Milestone(
+                "pages_jaunes",
+                "Parution Pages Jaunes",
+                PAGES_JAUNES.expected(base),
+                PAGES_JAUNES.deadline(base),
+                PAGES_JAUNES.text,
+            )
+        )
     return out
 
 

@@ -86,8 +86,9 @@ def operators(path: Path = DATA_FILE) -> tuple[Operator, ...]:
     for row in doc["operators"]:
         geographic, special_08 = _money(row["geographic"]), _money(row["special_08"])
         assert geographic is not None and special_08 is not None, row
-        rows.append(Operator(row["name"], geographic, special_08, _money(row["special_09"]),
-                             tuple(row.get("aliases") or ())))
+        rows.append(
+            Operator(row["name"], geographic, special_08, _money(row["special_09"]), tuple(row.get("aliases") or ()))
+        )
     return tuple(rows)
 
 
@@ -136,8 +137,9 @@ def normalize_number(value: str) -> str:
         raise QuoteError(f"Numéro invalide : « {text} » (numéro français à 10 chiffres attendu).", field="numbers")
     national = "0" + str(parsed.national_number)
     if national[1] in "67":
-        raise QuoteError(f"Le numéro {national} est un mobile : seuls les numéros fixes, 08 et 09 sont portés ici.",
-                         field="numbers")
+        raise QuoteError(
+            f"Le numéro {national} est un mobile : seuls les numéros fixes, 08 et 09 sont portés ici.", field="numbers"
+        )
     return national
 
 
@@ -170,7 +172,9 @@ def expand_numbers(values: Iterable[str], field: str = "numbers") -> list[str]:
             if parts:
                 first, last = normalize_number(parts[0]), normalize_number(parts[1])
                 if last < first or int(last) - int(first) >= MAX_RANGE:
-                    raise QuoteError(f"Plage « {text} » invalide : croissante, {MAX_RANGE} numéros au plus.", field=field)
+                    raise QuoteError(
+                        f"Plage « {text} » invalide : croissante, {MAX_RANGE} numéros au plus.", field=field
+                    )
                 out.extend(f"{n:010d}" for n in range(int(first), int(last) + 1))
             else:
                 out.append(normalize_number(text))
@@ -224,8 +228,16 @@ class PortabilityRequestData:
         """The CLI / API body: ``{"operator", "numbers", "analog_lines", "postpone", "cancel"}``."""
         if not isinstance(data, dict):
             raise QuoteError("Un objet JSON est attendu.")
-        unknown = set(data) - {"operator", "numbers", "analog_lines", "postpone", "cancel", "invoice_numbers",
-                               "confirmed_date", "requested_at"}
+        unknown = set(data) - {
+            "operator",
+            "numbers",
+            "analog_lines",
+            "postpone",
+            "cancel",
+            "invoice_numbers",
+            "confirmed_date",
+            "requested_at",
+        }
         if unknown:
             raise QuoteError(f"Champ(s) inconnu(s) : {', '.join(sorted(unknown))}.")
         for key in ("numbers", "analog_lines", "invoice_numbers"):
@@ -308,23 +320,42 @@ def quote(request: PortabilityRequestData) -> Quote:
     lines: list[QuoteLine] = []
     for number in sorted(n for n in numbers if number_category(n) == SPECIAL_08):
         unit = _unit_price(operator, SPECIAL_08)
-        lines.append(QuoteLine(f"Numéro 08 {_spaced(number)}", unit, "III.F", "special_08",
-                               {"numbers": [number], "unit_eur": json_number(unit)}))
+        lines.append(
+            QuoteLine(
+                f"Numéro 08 {_spaced(number)}",
+                unit,
+                "III.F",
+                "special_08",
+                {"numbers": [number], "unit_eur": json_number(unit)},
+            )
+        )
     for category in (GEOGRAPHIC, NON_GEOGRAPHIC_09):
         members = [n for n in numbers if number_category(n) == category]
         if not members:
             continue
         unit = _unit_price(operator, category)
         for run in runs_in_blocks_of_ten(members):
-            lines.append(QuoteLine(
-                f"{operator.main_name} : {_describe_run(run)} "
-                + (f"({len(run)} numéros consécutifs, même tranche de 10)" if len(run) > 1 else "(numéro isolé)"),
-                unit, "III.D", "run", {"numbers": run, "unit_eur": json_number(unit), "category": category},
-            ))
+            lines.append(
+                QuoteLine(
+                    f"{operator.main_name} : {_describe_run(run)} "
+                    + (f"({len(run)} numéros consécutifs, même tranche de 10)" if len(run) > 1 else "(numéro isolé)"),
+                    unit,
+                    "III.D",
+                    "run",
+                    {"numbers": run, "unit_eur": json_number(unit), "category": category},
+                )
+            )
     for number in sorted(analog):
         unit = _unit_price(operator, number_category(number))
-        lines.append(QuoteLine(f"Ligne analogique {_spaced(number)} (1 numéro = 1 portabilité)", unit, "III.D",
-                               "analog", {"numbers": [number], "unit_eur": json_number(unit)}))
+        lines.append(
+            QuoteLine(
+                f"Ligne analogique {_spaced(number)} (1 numéro = 1 portabilité)",
+                unit,
+                "III.D",
+                "analog",
+                {"numbers": [number], "unit_eur": json_number(unit)},
+            )
+        )
     lines.sort(key=lambda line: line.extra["numbers"][0])
 
     base = sum((line.amount for line in lines), Decimal(0))
@@ -337,11 +368,17 @@ def quote(request: PortabilityRequestData) -> Quote:
                 field="postpone" if request.postpone else "cancel",
             )
     if request.postpone:
-        lines.append(QuoteLine("Report de la portabilité (coût de la demande globale)", base, "III.D", "postpone",
-                               {"numbers": []}))
+        lines.append(
+            QuoteLine(
+                "Report de la portabilité (coût de la demande globale)", base, "III.D", "postpone", {"numbers": []}
+            )
+        )
     if request.cancel:
-        lines.append(QuoteLine("Annulation de la portabilité (coût de la demande globale)", base, "III.D", "cancel",
-                               {"numbers": []}))
+        lines.append(
+            QuoteLine(
+                "Annulation de la portabilité (coût de la demande globale)", base, "III.D", "cancel", {"numbers": []}
+            )
+        )
     return Quote(tuple(lines))
 
 
@@ -363,8 +400,9 @@ def expected_porting_dates(validated_on: date) -> tuple[date, date]:
 def porting_window(day: date) -> tuple[datetime, datetime]:
     """The porting happens between 10:00 and 16:00 (Paris) on a business day."""
     if not calendar.is_business_day(day):
-        raise QuoteError(f"Le {day:%d/%m/%Y} n'est pas un jour ouvré : pas de portabilité ce jour-là.",
-                         field="planned_date")
+        raise QuoteError(
+            f"Le {day:%d/%m/%Y} n'est pas un jour ouvré : pas de portabilité ce jour-là.", field="planned_date"
+        )
     return calendar.at_paris(day, WINDOW_START), calendar.at_paris(day, WINDOW_END)
 
 

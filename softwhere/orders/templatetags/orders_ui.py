@@ -36,8 +36,14 @@ def obadge(kind: str, value: Any, testid: str = "") -> str:
     colour = cls.colour(value)
     text = " text-dark" if colour in _DARK_TEXT else ""
     border = " border" if colour == "light" else ""
-    return format_html('<span class="badge text-bg-{}{}{}"{}>{}</span>', colour, text, border,
-                       format_html(' data-testid="{}"', testid) if testid else "", label)
+    return format_html(
+        '<span class="badge text-bg-{}{}{}"{}>{}</span>',
+        colour,
+        text,
+        border,
+        format_html(' data-testid="{}"', testid) if testid else "",
+        label,
+    )
 
 
 @register.filter

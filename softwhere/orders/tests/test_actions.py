@@ -27,8 +27,12 @@ def at(day: int, month: int = 6, hour: int = 10, minute: int = 0) -> datetime:
 
 def test_create_order_starts_the_acknowledgement_clock(world: Any) -> None:
     friday = datetime(2025, 5, 30, 15, 0, tzinfo=PARIS)
-    order = actions.create_order(actor=world.adv, organisation=world.partner_client, received_at=friday,
-                                 items=[{"kind": "centrex", "parameters": {"seats": 5}}])
+    order = actions.create_order(
+        actor=world.adv,
+        organisation=world.partner_client,
+        received_at=friday,
+        items=[{"kind": "centrex", "parameters": {"seats": 5}}],
+    )
     assert order.ack_due_at == datetime(2025, 6, 2, 15, 0, tzinfo=PARIS)  # 24 business hours: Monday 15:00
     assert order.partner == world.partner
     assert order.reference == f"CMD2505-{order.pk:05d}"
@@ -62,8 +66,9 @@ def test_bad_file_facts_save_nothing(world: Any, overrides: dict[str, Any], fiel
 
 def test_bad_item_saves_nothing(world: Any) -> None:
     with pytest.raises(ValidationError) as exc:
-        make_order(world, items=[{"kind": "sdsl", "parameters": {"carrier": "orange", "pairs": 3,
-                                                                 "commitment_months": 12}}])
+        make_order(
+            world, items=[{"kind": "sdsl", "parameters": {"carrier": "orange", "pairs": 3, "commitment_months": 12}}]
+        )
     assert "1 paire" not in str(exc.value) and "1, 2 ou 4 paires" in exc.value.message_dict["items"][0]
     assert not Order.objects.exists()
 
@@ -84,15 +89,27 @@ def test_missing_rib_blocks_the_order_with_the_list(world: Any) -> None:
 
 
 def test_missing_items_follow_the_handbook(world: Any) -> None:
-    order = make_order(world, contacts=False, quote_signed_on=None, items=[
-        {"kind": "adsl", "parameters": {"carrier": "orange"}},
-        {"kind": "fax_to_mail", "parameters": {}},
-        {"kind": "pages_jaunes", "parameters": {}},
-    ])
+    order = make_order(
+        world,
+        contacts=False,
+        quote_signed_on=None,
+        items=[
+            {"kind": "adsl", "parameters": {"carrier": "orange"}},
+            {"kind": "fax_to_mail", "parameters": {}},
+            {"kind": "pages_jaunes", "parameters": {}},
+        ],
+    )
     add_portability(world, order, carrier_invoice_date=date(2025, 1, 10), mandate_stamped=False)
     codes = [m.code for m in order.missing_items(date(2025, 6, 3))]
-    assert codes == ["quote", "portability_mandate", "carrier_invoice", "fax_email", "pages_jaunes", "contacts",
-                     "eligibility_number"]
+    assert codes == [
+        "quote",
+        "portability_mandate",
+        "carrier_invoice",
+        "fax_email",
+        "pages_jaunes",
+        "contacts",
+        "eligibility_number",
+    ]
 
 
 def run_flow_to_link_delivery(world: Any, order: Order) -> None:
@@ -101,8 +118,7 @@ def run_flow_to_link_delivery(world: Any, order: Order) -> None:
     actions.move_step(order, "carrier_order", "complete", actor=adv, at=at(3, hour=11))
     actions.move_step(order, "account", "complete", actor=adv, at=at(4))
     actions.move_step(order, "study_findings", "skip", actor=adv, at=at(5), note="Rien à ajouter")
-    actions.move_step(order, "appointment", "complete", actor=adv, at=at(10),
-                      data={"orange_at": "2025-06-20T09:00"})
+    actions.move_step(order, "appointment", "complete", actor=adv, at=at(10), data={"orange_at": "2025-06-20T09:00"})
 
 
 def test_full_flow_with_dates(world: Any) -> None:
@@ -119,8 +135,9 @@ def test_full_flow_with_dates(world: Any) -> None:
     run_flow_to_link_delivery(world, order)
     with pytest.raises(OrderError, match="après la livraison du lien"):
         actions.move_step(order, "portability_order", "start", actor=world.adv, at=at(23))
-    actions.move_step(order, "link_delivery", "complete", actor=world.adv, at=at(23),
-                      data={"delivered_on": "2025-06-23"})
+    actions.move_step(
+        order, "link_delivery", "complete", actor=world.adv, at=at(23), data={"delivered_on": "2025-06-23"}
+    )
     order.refresh_from_db()
     assert order.contest_deadline == date(2025, 6, 26)
     assert order.billing_starts_on(date(2025, 6, 26)) is None
@@ -128,21 +145,37 @@ def test_full_flow_with_dates(world: Any) -> None:
 
     actions.move_step(order, "voice_go_ahead", "complete", actor=world.adv, at=at(24))
     actions.move_step(order, "voice_delivery", "complete", actor=world.adv, at=at(25))
-    actions.move_step(order, "portability_order", "complete", actor=world.adv, at=at(25),
-                      data={"validated_on": "2025-06-25"})
+    actions.move_step(
+        order, "portability_order", "complete", actor=world.adv, at=at(25), data={"validated_on": "2025-06-25"}
+    )
     with pytest.raises(ValidationError, match="Trop tôt"):
-        actions.move_step(order, "portability_done", "start", actor=world.adv, at=at(26),
-                          data={"planned_date": "2025-07-02"})
-    actions.move_step(order, "portability_done", "start", actor=world.adv, at=at(26),
-                      data={"planned_date": "2025-07-03"})
+        actions.move_step(
+            order, "portability_done", "start", actor=world.adv, at=at(26), data={"planned_date": "2025-07-02"}
+        )
+    actions.move_step(
+        order, "portability_done", "start", actor=world.adv, at=at(26), data={"planned_date": "2025-07-03"}
+    )
     with pytest.raises(ValidationError, match="10h00 et 16h00"):
-        actions.move_step(order, "portability_done", "complete", actor=world.adv, at=at(3, 7, 18),
-                          data={"ported_at": "2025-07-03T17:00"})
+        actions.move_step(
+            order,
+            "portability_done",
+            "complete",
+            actor=world.adv,
+            at=at(3, 7, 18),
+            data={"ported_at": "2025-07-03T17:00"},
+        )
     with pytest.raises(ValidationError, match="future"):
-        actions.move_step(order, "portability_done", "complete", actor=world.adv, at=at(3, 7, 10),
-                          data={"ported_at": "2025-07-03T11:00"})
-    step = actions.move_step(order, "portability_done", "complete", actor=world.adv, at=at(3, 7, 11),
-                             data={"ported_at": "2025-07-03T11:00"})
+        actions.move_step(
+            order,
+            "portability_done",
+            "complete",
+            actor=world.adv,
+            at=at(3, 7, 10),
+            data={"ported_at": "2025-07-03T11:00"},
+        )
+    step = actions.move_step(
+        order, "portability_done", "complete", actor=world.adv, at=at(3, 7, 11), data={"ported_at": "2025-07-03T11:00"}
+    )
     assert step.data["rollback_until"].startswith("2025-07-03T13:00")
     actions.move_step(order, "fax_to_mail", "complete", actor=world.adv, at=at(4, 7))
     order.refresh_from_db()
@@ -166,8 +199,14 @@ def test_study_findings_need_approval_within_48h(world: Any) -> None:
     order = actions.start_processing(make_order(world), actor=world.adv, at=at(3))
     for code in ("eligibility", "carrier_order", "account"):
         actions.move_step(order, code, "complete", actor=world.adv, at=at(3))
-    step = actions.move_step(order, "study_findings", "start", actor=world.adv, at=at(4),
-                             data={"findings": "Désaturation bipaire nécessaire"})
+    step = actions.move_step(
+        order,
+        "study_findings",
+        "start",
+        actor=world.adv,
+        at=at(4),
+        data={"findings": "Désaturation bipaire nécessaire"},
+    )
     assert step.due_at == at(6)
     with pytest.raises(ValidationError, match="Accord du client"):
         actions.move_step(order, "study_findings", "complete", actor=world.adv, at=at(5))
@@ -176,15 +215,20 @@ def test_study_findings_need_approval_within_48h(world: Any) -> None:
 
 
 def test_sfr_link_needs_a_second_appointment(world: Any) -> None:
-    items = [{"kind": "sdsl", "parameters": {"carrier": "sfr", "pairs": 1, "commitment_months": 12,
-                                             "eligibility_number": "0472102030"}}]
+    items = [
+        {
+            "kind": "sdsl",
+            "parameters": {"carrier": "sfr", "pairs": 1, "commitment_months": 12, "eligibility_number": "0472102030"},
+        }
+    ]
     order = actions.start_processing(make_order(world, items=items), actor=world.adv, at=at(3))
     for code in ("eligibility", "carrier_order", "account"):
         actions.move_step(order, code, "complete", actor=world.adv, at=at(3))
     actions.move_step(order, "study_findings", "skip", actor=world.adv, at=at(3))
     with pytest.raises(ValidationError) as exc:
-        actions.move_step(order, "appointment", "complete", actor=world.adv, at=at(4),
-                          data={"orange_at": "2025-06-20T09:00"})
+        actions.move_step(
+            order, "appointment", "complete", actor=world.adv, at=at(4), data={"orange_at": "2025-06-20T09:00"}
+        )
     assert "sfr_at" in exc.value.message_dict
     assert {s.code: s.state for s in order.steps.all()}["voice_go_ahead"] == StepState.NOT_APPLICABLE
 
@@ -237,8 +281,11 @@ def test_portability_added_after_start_opens_its_steps(world: Any) -> None:
 def launched(world: Any) -> Any:
     order = make_order(world)
     request = add_portability(world, order, numbers=["0176710500", "0472102030"])  # 2 portabilities: 100 €
-    request.status, request.validated_on, request.planned_date = PortabilityStatus.PLANNED, date(2025, 6, 3), date(
-        2025, 6, 12)
+    request.status, request.validated_on, request.planned_date = (
+        PortabilityStatus.PLANNED,
+        date(2025, 6, 3),
+        date(2025, 6, 12),
+    )
     request.save()
     return request
 
@@ -268,18 +315,40 @@ def test_cancellation_costs_the_whole_request(world: Any) -> None:
 
 def test_commission_invoice_checked(world: Any) -> None:
     for month, amount in ((1, "120"), (2, "80"), (3, "40")):
-        actions.record_commission(actor=world.adv, partner=world.partner, month=date(2025, month, 1),
-                                  amount=Decimal(amount))
+        actions.record_commission(
+            actor=world.adv, partner=world.partner, month=date(2025, month, 1), amount=Decimal(amount)
+        )
     lines = [{"month": f"2025-0{m}-01", "amount": a} for m, a in ((1, "120"), (2, "80"), (3, "40"))]
-    ok = actions.submit_commission_invoice(actor=world.partner_user, partner=world.partner, year=2025, quarter=1,
-                                           invoice_number="F-1", invoice_date=date(2025, 4, 30), lines=lines)
+    ok = actions.submit_commission_invoice(
+        actor=world.partner_user,
+        partner=world.partner,
+        year=2025,
+        quarter=1,
+        invoice_number="F-1",
+        invoice_date=date(2025, 4, 30),
+        lines=lines,
+    )
     assert ok.status == "accepted" and ok.problems == []
-    late = actions.submit_commission_invoice(actor=world.partner_user, partner=world.partner, year=2025, quarter=1,
-                                             invoice_number="F-2", invoice_date=date(2025, 5, 2), lines=lines[:2])
+    late = actions.submit_commission_invoice(
+        actor=world.partner_user,
+        partner=world.partner,
+        year=2025,
+        quarter=1,
+        invoice_number="F-2",
+        invoice_date=date(2025, 5, 2),
+        lines=lines[:2],
+    )
     assert late.status == "refused" and len(late.problems) == 2
     with pytest.raises(PermissionDenied):
-        actions.submit_commission_invoice(actor=world.client_user, partner=world.partner, year=2025, quarter=1,
-                                          invoice_number="F-3", invoice_date=date(2025, 4, 30), lines=lines)
+        actions.submit_commission_invoice(
+            actor=world.client_user,
+            partner=world.partner,
+            year=2025,
+            quarter=1,
+            invoice_number="F-3",
+            invoice_date=date(2025, 4, 30),
+            lines=lines,
+        )
     assert CommissionStatement.objects.visible_to(world.partner_user).count() == 3
     assert CommissionStatement.objects.visible_to(world.client_user).count() == 0
 

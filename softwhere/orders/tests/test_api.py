@@ -20,9 +20,16 @@ URL = "/api/v1/orders/"
 
 def create_body(world: Any, **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "organisation": world.acme.pk, "site": world.acme_site.pk, "items": DATA_VOICE_ITEMS,
-        "quote_signed_on": "2025-05-30", "contracts_signed_on": "2025-05-30", "direct_debit_signed_on": "2025-05-30",
-        "iban": IBAN, "bic": BIC, "client_phone": "04 72 10 20 00", "installation_siret": "732 829 320 00074",
+        "organisation": world.acme.pk,
+        "site": world.acme_site.pk,
+        "items": DATA_VOICE_ITEMS,
+        "quote_signed_on": "2025-05-30",
+        "contracts_signed_on": "2025-05-30",
+        "direct_debit_signed_on": "2025-05-30",
+        "iban": IBAN,
+        "bic": BIC,
+        "client_phone": "04 72 10 20 00",
+        "installation_siret": "732 829 320 00074",
     }
     body.update(overrides)
     return body
@@ -49,13 +56,17 @@ def test_create_and_read_order(world: Any) -> None:
         ({"bic": "XX"}, "bic", "BIC invalide"),
         ({"installation_siret": "12345678901234"}, "installation_siret", "SIRET invalide"),
         ({"client_phone": "04 72"}, "client_phone", "invalide"),
-        ({"items": [{"kind": "sdsl", "parameters": {"carrier": "orange", "pairs": 3, "commitment_months": 12}}]},
-         "items", "1, 2 ou 4 paires"),
+        (
+            {"items": [{"kind": "sdsl", "parameters": {"carrier": "orange", "pairs": 3, "commitment_months": 12}}]},
+            "items",
+            "1, 2 ou 4 paires",
+        ),
         ({"items": [{"kind": "teleport"}]}, "items", ""),
     ],
 )
-def test_bad_input_is_400_in_french_and_saves_nothing(world: Any, overrides: dict[str, Any], field: str,
-                                                       message: str) -> None:
+def test_bad_input_is_400_in_french_and_saves_nothing(
+    world: Any, overrides: dict[str, Any], field: str, message: str
+) -> None:
     response = api_client(world.adv).post(URL, create_body(world, **overrides), format="json")
     assert response.status_code == 400
     assert message in str(response.json()[field])
@@ -88,8 +99,9 @@ def test_start_blocked_by_missing_rib_then_completed(world: Any) -> None:
     assert started.json()["status"] == "in_progress" and len(started.json()["steps"]) == 11
     refused = client.post(f"{URL}{order_id}/steps/account/", {"move": "complete"}, format="json")
     assert refused.status_code == 409 and "étape 1" in refused.json()["detail"]
-    done = client.post(f"{URL}{order_id}/steps/eligibility/", {"move": "complete", "note": "OK 2 paires"},
-                       format="json")
+    done = client.post(
+        f"{URL}{order_id}/steps/eligibility/", {"move": "complete", "note": "OK 2 paires"}, format="json"
+    )
     assert done.status_code == 200
     assert done.json()["steps"][0]["state"] == "done" and done.json()["steps"][0]["owner"] == str(world.adv)
 
@@ -99,8 +111,11 @@ def test_start_blocked_by_missing_rib_then_completed(world: Any) -> None:
     [
         ({"operator": "Bouygues", "numbers": ["0472102030"]}, "operator", "ARCEP"),
         ({"operator": "SFR", "numbers": ["0472"]}, "numbers", "invalide"),
-        ({"operator": "SFR", "numbers": ["0472102030"], "invoice_numbers": ["0472102030", "0472102031"]},
-         "numbers", "Portabilité partielle refusée"),
+        (
+            {"operator": "SFR", "numbers": ["0472102030"], "invoice_numbers": ["0472102030", "0472102031"]},
+            "numbers",
+            "Portabilité partielle refusée",
+        ),
     ],
 )
 def test_bad_portability_mandate_is_400(world: Any, body: dict[str, Any], field: str, message: str) -> None:
@@ -114,17 +129,27 @@ def test_bad_portability_mandate_is_400(world: Any, body: dict[str, Any], field:
 def test_portability_mandate_and_postpone(world: Any) -> None:
     order = make_order(world)
     client = api_client(world.adv)
-    created = client.post(f"{URL}{order.pk}/portability/", {
-        "operator": "France TELECOM (FT)", "numbers": ["0176710500-0176710504", "0176710507-0176710509"],
-        "mandate_signed_on": "2025-05-30", "mandate_stamped": True, "carrier_invoice_date": "2025-05-05",
-    }, format="json")
+    created = client.post(
+        f"{URL}{order.pk}/portability/",
+        {
+            "operator": "France TELECOM (FT)",
+            "numbers": ["0176710500-0176710504", "0176710507-0176710509"],
+            "mandate_signed_on": "2025-05-30",
+            "mandate_stamped": True,
+            "carrier_invoice_date": "2025-05-05",
+        },
+        format="json",
+    )
     assert created.status_code == 201
     assert created.json()["quote"]["total_eur"] == 100
-    refused = client.post(f"/api/v1/portability-requests/{created.json()['id']}/postpone/",
-                          {"new_date": "2025-07-01"}, format="json")
+    refused = client.post(
+        f"/api/v1/portability-requests/{created.json()['id']}/postpone/", {"new_date": "2025-07-01"}, format="json"
+    )
     assert refused.status_code == 409  # not launched yet: nothing to postpone
-    assert api_client(world.other_client_user).get(
-        f"/api/v1/portability-requests/{created.json()['id']}/").status_code == 404
+    assert (
+        api_client(world.other_client_user).get(f"/api/v1/portability-requests/{created.json()['id']}/").status_code
+        == 404
+    )
 
 
 # --- Calculators ----------------------------------------------------------------------------------------
@@ -136,8 +161,14 @@ def test_portability_mandate_and_postpone(world: Any) -> None:
         ({"operator": "FT", "numbers": ["0176710500-0176710509"]}, 50),
         ({"operator": "FT", "numbers": ["0176710500-0176710504", "0176710507-0176710509"]}, 100),
         ({"operator": "FT", "numbers": ["0176710500", "0472102030"], "postpone": True}, 200),
-        ({"operator": "FT", "numbers": ["0176710500", "0176710520", "0176710540", "0176710560", "0176710580"],
-          "cancel": True}, 500),
+        (
+            {
+                "operator": "FT",
+                "numbers": ["0176710500", "0176710520", "0176710540", "0176710560", "0176710580"],
+                "cancel": True,
+            },
+            500,
+        ),
     ],
 )
 def test_portability_quote_endpoint(world: Any, body: dict[str, Any], total: int) -> None:
@@ -147,8 +178,9 @@ def test_portability_quote_endpoint(world: Any, body: dict[str, Any], total: int
 
 
 def test_portability_quote_refusal_is_400(world: Any) -> None:
-    response = api_client(world.partner_user).post("/api/v1/portability/quote/",
-                                                   {"operator": "Orange", "numbers": ["0472102030"]}, format="json")
+    response = api_client(world.partner_user).post(
+        "/api/v1/portability/quote/", {"operator": "Orange", "numbers": ["0472102030"]}, format="json"
+    )
     assert response.status_code == 400 and "ambigu" in response.json()["operator"][0]
 
 
@@ -161,14 +193,21 @@ def test_operator_table_endpoint(world: Any) -> None:
     ("body", "total"),
     [
         ({"kind": "termination", "technology": "adsl"}, 60),
-        ({"kind": "termination", "technology": "sdsl", "commitment_months": 36, "months_elapsed": 20,
-          "carrier": "sfr"}, 890),
+        (
+            {
+                "kind": "termination",
+                "technology": "sdsl",
+                "commitment_months": 36,
+                "months_elapsed": 20,
+                "carrier": "sfr",
+            },
+            890,
+        ),
         ({"kind": "cancellation", "technology": "sdsl", "pairs": 4, "desaturation": "quadri"}, 1690),
         ({"kind": "address_error", "technology": "adsl_nue"}, 90),
         ({"kind": "works", "desaturation": "bi", "internal_wiring": True}, 1440),
         ({"kind": "link_change", "technology": "adsl", "direction": "upgrade"}, 100),
-        ({"kind": "move", "technology": "sdsl", "months_active": 6, "monthly_fee": "100", "recommit_months": 36},
-         900),
+        ({"kind": "move", "technology": "sdsl", "months_active": 6, "monthly_fee": "100", "recommit_months": 36}, 900),
         ({"kind": "expertise"}, 172),
         ({"kind": "amo", "hours": "2.5"}, 250),
         ({"kind": "extended_gtr", "technology": "sdsl"}, 60),
@@ -181,9 +220,16 @@ def test_fee_quote_endpoint(world: Any, body: dict[str, Any], total: int) -> Non
 
 
 def test_fee_refusal_is_400(world: Any) -> None:
-    response = api_client(world.adv).post("/api/v1/fees/quote/", {
-        "kind": "cancellation", "technology": "sdsl", "pairs": 2, "desaturation_found_after_orange_check": True,
-    }, format="json")
+    response = api_client(world.adv).post(
+        "/api/v1/fees/quote/",
+        {
+            "kind": "cancellation",
+            "technology": "sdsl",
+            "pairs": 2,
+            "desaturation_found_after_orange_check": True,
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert "fiabilisation d'Orange" in response.json()["desaturation_found_after_orange_check"][0]
 
@@ -191,12 +237,12 @@ def test_fee_refusal_is_400(world: Any) -> None:
 def test_sizing_and_eligibility_endpoints(world: Any) -> None:
     client = api_client(world.partner_user)
     assert client.post("/api/v1/sizing/", {"stations": 100}, format="json").json() == {"low": 30, "high": 35}
-    erlang = client.post("/api/v1/sizing/", {"traffic_erlangs": 10.43, "blocking": 0.01, "lines": 18},
-                         format="json").json()
+    erlang = client.post(
+        "/api/v1/sizing/", {"traffic_erlangs": 10.43, "blocking": 0.01, "lines": 18}, format="json"
+    ).json()
     assert erlang["lines_needed"] == 18 and erlang["blocking_with_lines"] <= 0.01
     assert client.post("/api/v1/sizing/", {}, format="json").status_code == 400
-    hints = client.post("/api/v1/eligibility/hints/", {"technology": "sdsl", "distance_m": 3800},
-                        format="json").json()
+    hints = client.post("/api/v1/eligibility/hints/", {"technology": "sdsl", "distance_m": 3800}, format="json").json()
     assert {"voip_weak_sdsl", "sdsl_pairs"} <= {h["code"] for h in hints}
 
 
@@ -209,9 +255,17 @@ def test_commissions_scoped_and_exported(world: Any) -> None:
     listing = client.get("/api/v1/commissions/").json()
     assert listing["count"] == 1
     assert api_client(world.client_user).get("/api/v1/commissions/").json()["count"] == 0
-    invoice = client.post("/api/v1/commission-invoices/", {
-        "partner": world.partner.pk, "year": 2025, "quarter": 1, "invoice_number": "F-1",
-        "invoice_date": "2025-05-15", "lines": [{"month": "2025-01-01", "amount": "0"}],
-    }, format="json")
+    invoice = client.post(
+        "/api/v1/commission-invoices/",
+        {
+            "partner": world.partner.pk,
+            "year": 2025,
+            "quarter": 1,
+            "invoice_number": "F-1",
+            "invoice_date": "2025-05-15",
+            "lines": [{"month": "2025-01-01", "amount": "0"}],
+        },
+        format="json",
+    )
     assert invoice.status_code == 201
     assert invoice.json()["status"] == "refused" and len(invoice.json()["problems"]) == 2

@@ -31,8 +31,15 @@ from softwhere.orders.services import calendar  # noqa: E402
 from .factories import BIC, DATA_VOICE_ITEMS, IBAN, add_role_contacts, file_facts  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "artifacts" / "screenshots"
 PASSWORD = "motdepasse-Test-1"  # the `world` fixture's password
 
@@ -71,11 +78,22 @@ def test_order_blocked_by_missing_rib_then_through_the_11_steps(
     base = live_server.url
     today = timezone.localdate()
     add_role_contacts(world.acme)
-    order = actions.create_order(actor=world.adv, organisation=world.acme, site=world.acme_site,
-                                 items=DATA_VOICE_ITEMS, **file_facts(iban="", bic=""))
-    actions.create_portability_request(order, actor=world.adv, operator="France Telecom",
-                                       numbers=["0472102030", "0472102040-0472102049"], mandate_signed_on=today,
-                                       mandate_stamped=True, carrier_invoice_date=today - timedelta(days=10))
+    order = actions.create_order(
+        actor=world.adv,
+        organisation=world.acme,
+        site=world.acme_site,
+        items=DATA_VOICE_ITEMS,
+        **file_facts(iban="", bic=""),
+    )
+    actions.create_portability_request(
+        order,
+        actor=world.adv,
+        operator="France Telecom",
+        numbers=["0472102030", "0472102040-0472102049"],
+        mandate_signed_on=today,
+        mandate_stamped=True,
+        carrier_invoice_date=today - timedelta(days=10),
+    )
 
     page.goto(f"{base}/connexion/")
     page.fill("input[name=username]", "adv")

@@ -13,13 +13,24 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "softwhere.cli", "portability", *args], cwd=REPO,
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "softwhere.cli", "portability", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_quote_prints_total_and_lines() -> None:
-    payload = {"operator": "SFR", "numbers": ["0472102030", "0472102031"], "analog_lines": ["0472102040"],
-               "postpone": False, "cancel": False}
+    payload = {
+        "operator": "SFR",
+        "numbers": ["0472102030", "0472102031"],
+        "analog_lines": ["0472102040"],
+        "postpone": False,
+        "cancel": False,
+    }
     result = run("quote", "--json", json.dumps(payload))
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
@@ -35,8 +46,10 @@ def test_quote_prints_total_and_lines() -> None:
         ('{"operator": "orange", "numbers": ["0472102030"]}', "ambigu"),
         ('{"operator": "SFR", "numbers": ["0972102030"]}', "09"),
         ('{"operator": "SFR", "numbers": ["04 72"]}', "invalide"),
-        ('{"operator": "SFR", "numbers": ["0472102030"], "invoice_numbers": ["0472102030", "0472102031"]}',
-         "partielle"),
+        (
+            '{"operator": "SFR", "numbers": ["0472102030"], "invoice_numbers": ["0472102030", "0472102031"]}',
+            "partielle",
+        ),
         ("{pas du json", "JSON illisible"),
     ],
 )

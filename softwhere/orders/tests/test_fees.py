@@ -61,11 +61,22 @@ def test_adsl_termination_with_monthly_fee_adds_the_notice_month() -> None:
     ],
 )
 def test_sdsl_and_fibre_termination(
-    technology: str, commitment: int, months: int, carrier: str, setup: Decimal | None, expected_total: Decimal,
+    technology: str,
+    commitment: int,
+    months: int,
+    carrier: str,
+    setup: Decimal | None,
+    expected_total: Decimal,
     expected_kinds: list[str],
 ) -> None:
-    quote = fees.termination(technology, commitment_months=commitment, months_elapsed=months,
-                             monthly_fee=D(300), carrier=carrier, setup_fee_12m=setup)
+    quote = fees.termination(
+        technology,
+        commitment_months=commitment,
+        months_elapsed=months,
+        monthly_fee=D(300),
+        carrier=carrier,
+        setup_fee_12m=setup,
+    )
     assert total(quote) == expected_total
     assert [line.kind for line in quote.lines] == expected_kinds
 
@@ -154,8 +165,13 @@ def test_address_error_before_orange_study_is_free() -> None:
 
 @pytest.mark.parametrize(
     ("desaturation", "wiring", "expected"),
-    [("mono", False, D(190)), ("bi", False, D(990)), ("quadri", False, D(1190)), (None, True, D(450)),
-     ("bi", True, D(990 + 450))],
+    [
+        ("mono", False, D(190)),
+        ("bi", False, D(990)),
+        ("quadri", False, D(1190)),
+        (None, True, D(450)),
+        ("bi", True, D(990 + 450)),
+    ],
 )
 def test_works(desaturation: str | None, wiring: bool, expected: Decimal) -> None:
     assert total(fees.works(desaturation=desaturation, internal_wiring=wiring)) == expected
@@ -185,10 +201,12 @@ def test_works_needs_something() -> None:
         ("sdsl", "downgrade", True, 36, None, D(300)),
     ],
 )
-def test_link_change(technology: str, direction: str, pairs_change: bool, commitment: int | None,
-                     carrier: str | None, expected: Decimal) -> None:
-    quote = fees.link_change(technology, direction=direction, pairs_change=pairs_change,
-                             commitment_months=commitment, carrier=carrier)
+def test_link_change(
+    technology: str, direction: str, pairs_change: bool, commitment: int | None, carrier: str | None, expected: Decimal
+) -> None:
+    quote = fees.link_change(
+        technology, direction=direction, pairs_change=pairs_change, commitment_months=commitment, carrier=carrier
+    )
     assert total(quote) == expected
 
 
@@ -221,8 +239,9 @@ def test_link_change_refusals() -> None:
         ("fibre", 3, None, None, D(0), []),
     ],
 )
-def test_move(technology: str, months: int, recommit: int | None, carrier: str | None, expected: Decimal,
-              kinds: list[str]) -> None:
+def test_move(
+    technology: str, months: int, recommit: int | None, carrier: str | None, expected: Decimal, kinds: list[str]
+) -> None:
     quote = fees.move(technology, months_active=months, monthly_fee=D(200), recommit_months=recommit, carrier=carrier)
     assert total(quote) == expected
     assert [line.kind for line in quote.lines] == kinds

@@ -33,8 +33,16 @@ def test_example_1_one_block_of_ten_is_50() -> None:
 
 def test_example_2_two_runs_in_one_block_is_100() -> None:
     # « Portabilité FT du 01 76 71 05 00 à 04 et du 01 76 71 05 07 à 09, coût 100€ht. »
-    numbers = ["01 76 71 05 00", "01 76 71 05 01", "01 76 71 05 02", "01 76 71 05 03", "01 76 71 05 04",
-               "01 76 71 05 07", "01 76 71 05 08", "01 76 71 05 09"]
+    numbers = [
+        "01 76 71 05 00",
+        "01 76 71 05 01",
+        "01 76 71 05 02",
+        "01 76 71 05 03",
+        "01 76 71 05 04",
+        "01 76 71 05 07",
+        "01 76 71 05 08",
+        "01 76 71 05 09",
+    ]
     result = p.quote_json({"operator": "FT", "numbers": numbers})
     assert result["total_eur"] == 100
     assert [line["numbers"][0] for line in result["lines"]] == ["0176710500", "0176710507"]
@@ -116,8 +124,13 @@ def test_08_numbers_are_150_per_number_for_any_operator() -> None:
 
 @pytest.mark.parametrize(
     ("operator", "expected"),
-    [("FT", 80), ("Orange (attributaire FT)", 80), ("Orange (autre attributaire)", 150), ("Free", 150),
-     ("Budget Telecom", 150)],
+    [
+        ("FT", 80),
+        ("Orange (attributaire FT)", 80),
+        ("Orange (autre attributaire)", 150),
+        ("Free", 150),
+        ("Budget Telecom", 150),
+    ],
 )
 def test_09_numbers_follow_the_operator_table(operator: str, expected: int) -> None:
     assert total(operator=operator, numbers=["0972102030", "0972102031"]) == expected
@@ -172,8 +185,13 @@ def test_unknown_operator_refused_with_arcep_advice(name: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("04 72 10 20 30", "0472102030"), ("+33 4 72 10 20 30", "0472102030"), ("0033472102030", "0472102030"),
-     ("04.72.10.20.30", "0472102030"), ("04-72-10-20-30", "0472102030")],
+    [
+        ("04 72 10 20 30", "0472102030"),
+        ("+33 4 72 10 20 30", "0472102030"),
+        ("0033472102030", "0472102030"),
+        ("04.72.10.20.30", "0472102030"),
+        ("04-72-10-20-30", "0472102030"),
+    ],
 )
 def test_number_writings(raw: str, expected: str) -> None:
     assert p.expand_numbers([raw]) == [expected]
@@ -208,8 +226,9 @@ def test_bad_requests(data: dict[str, Any], message: str) -> None:
 def test_partial_sda_porting_is_refused_with_the_seed_advice() -> None:
     invoice = ["0472102030", "0472102040-0472102049"]
     with pytest.raises(QuoteError) as exc:
-        p.quote_json({"operator": "SFR", "numbers": ["0472102030", "0472102040-0472102045"],
-                      "invoice_numbers": invoice})
+        p.quote_json(
+            {"operator": "SFR", "numbers": ["0472102030", "0472102040-0472102045"], "invoice_numbers": invoice}
+        )
     assert "partielle refusée" in exc.value.message
     assert "résilier" in exc.value.message and "prêter des SDA" in exc.value.message
     # The whole invoice is fine.

@@ -157,10 +157,17 @@ def test_link_lead_times(technology: str, carrier: str, expected: date, deadline
 
 
 def test_plan_puts_voice_and_portability_after_the_link() -> None:
-    milestones = leadtimes.plan(leadtimes.PlanInput(
-        start=date(2025, 6, 2), links=(("sdsl", "orange"),), voice=True, portability=True, fax=True,
-        fax_after_portability=True, special_numbers=True,
-    ))
+    milestones = leadtimes.plan(
+        leadtimes.PlanInput(
+            start=date(2025, 6, 2),
+            links=(("sdsl", "orange"),),
+            voice=True,
+            portability=True,
+            fax=True,
+            fax_after_portability=True,
+            special_numbers=True,
+        )
+    )
     by_code = {m.code: m for m in milestones}
     assert by_code["link_sdsl"].expected == date(2025, 6, 23)
     assert by_code["voice"].expected == date(2025, 6, 25)  # 48 h after the link
@@ -171,9 +178,14 @@ def test_plan_puts_voice_and_portability_after_the_link() -> None:
 
 
 def test_plan_uses_actual_dates_once_known() -> None:
-    milestones = leadtimes.plan(leadtimes.PlanInput(
-        start=date(2025, 6, 2), links=(("sdsl", "orange"),), voice=True, link_delivered_on=date(2025, 6, 16),
-    ))
+    milestones = leadtimes.plan(
+        leadtimes.PlanInput(
+            start=date(2025, 6, 2),
+            links=(("sdsl", "orange"),),
+            voice=True,
+            link_delivered_on=date(2025, 6, 16),
+        )
+    )
     assert {m.code: m.expected for m in milestones}["voice"] == date(2025, 6, 18)
 
 
@@ -188,10 +200,17 @@ def test_lateness() -> None:
 
 def complete_facts(**kw: Any) -> completeness.FileFacts:
     base: dict[str, Any] = dict(
-        today=date(2025, 6, 2), quote_signed_on=date(2025, 5, 30), contracts_signed_on=date(2025, 5, 30),
-        direct_debit_signed_on=date(2025, 5, 30), iban="FR76 3000 6000 0112 3456 7890 189", bic="BNPAFRPPXXX",
-        company_name="ACME", siret="73282932000074", billing_address="1 RUE DE LA PAIX 75002 PARIS",
-        client_phone="+33142685300", contact_roles_with_email={"commercial", "technique", "facturation"},
+        today=date(2025, 6, 2),
+        quote_signed_on=date(2025, 5, 30),
+        contracts_signed_on=date(2025, 5, 30),
+        direct_debit_signed_on=date(2025, 5, 30),
+        iban="FR76 3000 6000 0112 3456 7890 189",
+        bic="BNPAFRPPXXX",
+        company_name="ACME",
+        siret="73282932000074",
+        billing_address="1 RUE DE LA PAIX 75002 PARIS",
+        client_phone="+33142685300",
+        contact_roles_with_email={"commercial", "technique", "facturation"},
     )
     base.update(kw)
     return completeness.FileFacts(**base)
@@ -212,15 +231,29 @@ def test_complete_file_has_nothing_missing() -> None:
         ({"bic": "BNP"}, "rib"),
         ({"has_portability": True, "carrier_invoice_date": date(2025, 5, 1)}, "portability_mandate"),
         ({"has_portability": True, "mandate_signed_on": date(2025, 5, 1), "mandate_stamped": True}, "carrier_invoice"),
-        ({"has_portability": True, "mandate_signed_on": date(2025, 5, 1), "mandate_stamped": True,
-          "carrier_invoice_date": date(2025, 3, 2)}, "carrier_invoice"),
+        (
+            {
+                "has_portability": True,
+                "mandate_signed_on": date(2025, 5, 1),
+                "mandate_stamped": True,
+                "carrier_invoice_date": date(2025, 3, 2),
+            },
+            "carrier_invoice",
+        ),
         ({"fax_items_without_email": 1}, "fax_email"),
         ({"has_pages_jaunes": True}, "pages_jaunes"),
         ({"siret": ""}, "siret"),
         ({"contact_roles_with_email": {"commercial", "technique"}}, "contacts"),
         ({"has_voice": True}, "numbers_postal_code"),
-        ({"has_link": True, "links_missing_number": ["SDSL"], "installation_siret": "1", "installation_address": "x"},
-         "eligibility_number"),
+        (
+            {
+                "has_link": True,
+                "links_missing_number": ["SDSL"],
+                "installation_siret": "1",
+                "installation_address": "x",
+            },
+            "eligibility_number",
+        ),
         ({"has_link": True, "installation_address": "x"}, "installation_siret"),
     ],
 )
@@ -265,8 +298,15 @@ def test_steps_run_in_order() -> None:
 
 def test_portability_only_after_link_delivery() -> None:
     done = flow.StepState.DONE
-    s = states(eligibility=done, carrier_order=done, account=done, study_findings=flow.StepState.SKIPPED,
-               appointment=done, voice_go_ahead=done, voice_delivery=done)
+    s = states(
+        eligibility=done,
+        carrier_order=done,
+        account=done,
+        study_findings=flow.StepState.SKIPPED,
+        appointment=done,
+        voice_go_ahead=done,
+        voice_delivery=done,
+    )
     with pytest.raises(flow.FlowError, match="livraison du lien"):
         flow.check_move(flow.StepCode.PORTABILITY_ORDER, "start", s)
 
@@ -281,8 +321,9 @@ def test_only_optional_steps_can_be_skipped() -> None:
 
 
 def test_applicability() -> None:
-    voice_only = flow.FlowScope(has_link=False, has_voice=True, has_portability=True, has_fax_after_portability=False,
-                                needs_appointment=False)
+    voice_only = flow.FlowScope(
+        has_link=False, has_voice=True, has_portability=True, has_fax_after_portability=False, needs_appointment=False
+    )
     assert not flow.applicable(flow.StepCode.LINK_DELIVERY, voice_only)
     assert flow.applicable(flow.StepCode.PORTABILITY_ORDER, voice_only)
     assert not flow.applicable(flow.StepCode.FAX_TO_MAIL, voice_only)
@@ -294,8 +335,12 @@ def test_applicability() -> None:
 
 def test_opios_gets_the_seed_default_lans() -> None:
     params = items.normalize_parameters("opios", {})
-    assert params["lan_data"] == {"network": "192.168.1.0/24", "gateway": "192.168.1.1", "dhcp": True,
-                                  "dhcp_range": ["192.168.1.100", "192.168.1.200"]}
+    assert params["lan_data"] == {
+        "network": "192.168.1.0/24",
+        "gateway": "192.168.1.1",
+        "dhcp": True,
+        "dhcp_range": ["192.168.1.100", "192.168.1.200"],
+    }
     assert params["lan_voice"]["network"] == "192.168.254.0/24"
     assert params["lan_voice"]["dhcp_range"] == ["192.168.254.100", "192.168.254.200"]
 

@@ -10,7 +10,9 @@ from rest_framework import serializers
 from ..models import Calendar, CallGroup, Line
 
 
-@extend_schema_serializer(description="Ligne de téléphonie ; « services » et « hardware » sont les blocs du document JSON (fusion partielle en modification).")
+@extend_schema_serializer(
+    description="Ligne de téléphonie ; « services » et « hardware » sont les blocs du document JSON (fusion partielle en modification)."
+)
 class LineSerializer(serializers.ModelSerializer[Line]):
     """A telephony line; ``services`` and ``hardware`` are the JSON document's blocks (partial updates are merged)."""
 
@@ -23,12 +25,28 @@ class LineSerializer(serializers.ModelSerializer[Line]):
 
     class Meta:
         model = Line
-        fields = ("id", "number", "line_kind", "plan", "site", "first_name", "last_name", "email", "name",
-                  "short_number", "associated_mobile", "collaboration", "hardware", "services")
+        fields = (
+            "id",
+            "number",
+            "line_kind",
+            "plan",
+            "site",
+            "first_name",
+            "last_name",
+            "email",
+            "name",
+            "short_number",
+            "associated_mobile",
+            "collaboration",
+            "hardware",
+            "services",
+        )
         read_only_fields = ("id", "number", "collaboration")
 
 
-@extend_schema_serializer(description="Membre d'un groupement d'appels, dans l'ordre de distribution, avec son statut présent/sorti.")
+@extend_schema_serializer(
+    description="Membre d'un groupement d'appels, dans l'ordre de distribution, avec son statut présent/sorti."
+)
 class CallGroupMemberSerializer(serializers.Serializer[Any]):
     """A member of a call group, in distribution order, with its présent/sorti status."""
 
@@ -47,13 +65,27 @@ class CallGroupSerializer(serializers.ModelSerializer[CallGroup]):
 
     class Meta:
         model = CallGroup
-        fields = ("id", "name", "number", "site", "distribution", "max_rings", "inter_call_delay_enabled",
-                  "inter_call_delay_seconds", "max_waiting_calls", "max_wait_seconds", "overflow_mode",
-                  "overflow_number", "members")
+        fields = (
+            "id",
+            "name",
+            "number",
+            "site",
+            "distribution",
+            "max_rings",
+            "inter_call_delay_enabled",
+            "inter_call_delay_seconds",
+            "max_waiting_calls",
+            "max_wait_seconds",
+            "overflow_mode",
+            "overflow_number",
+            "members",
+        )
         read_only_fields = ("id", "number", "members")
 
 
-@extend_schema_serializer(description="Calendrier : types d'horaire (jours, heures, pause déjeuner), périodes et jours de fermeture.")
+@extend_schema_serializer(
+    description="Calendrier : types d'horaire (jours, heures, pause déjeuner), périodes et jours de fermeture."
+)
 class CalendarSerializer(serializers.ModelSerializer[Calendar]):
     """A calendar: schedule types (days, hours, optional lunch break), closure periods and days."""
 
@@ -73,8 +105,9 @@ class SimulateRequestSerializer(serializers.Serializer[Any]):
 
     to = serializers.CharField(help_text="Numéro appelé.")
     at = serializers.DateTimeField(help_text="Date et heure de l'appel (heure de Paris si sans fuseau).")
-    caller = serializers.CharField(required=False, allow_null=True, allow_blank=True,
-                                   help_text="Numéro appelant ; absent : numéro masqué.")
+    caller = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, help_text="Numéro appelant ; absent : numéro masqué."
+    )
     state = serializers.JSONField(required=False, help_text="État des lignes (voir $defs/state du schéma).")
 
 

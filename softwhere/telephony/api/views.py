@@ -44,8 +44,13 @@ from .serializers import (
     retrieve=extend_schema(summary="Détail d'une ligne"),
     partial_update=extend_schema(summary="Modifier une ligne (coordonnées, matériel, services)"),
 )
-class LineViewSet(ScopedQuerySetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                  viewsets.GenericViewSet):
+class LineViewSet(
+    ScopedQuerySetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     queryset = Line.objects.select_related("site", "organisation")
     serializer_class = LineSerializer
     http_method_names = ["get", "patch", "head", "options"]
@@ -55,8 +60,13 @@ class LineViewSet(ScopedQuerySetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         term = self.request.query_params.get("q", "").strip()
         if term:
             compact = term.replace(" ", "")
-            qs = qs.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(name__icontains=term)
-                           | Q(number__contains=compact.lstrip("0")) | Q(short_number=compact))
+            qs = qs.filter(
+                Q(first_name__icontains=term)
+                | Q(last_name__icontains=term)
+                | Q(name__icontains=term)
+                | Q(number__contains=compact.lstrip("0"))
+                | Q(short_number=compact)
+            )
         site = self.request.query_params.get("site", "").strip()
         if site:
             qs = qs.filter(site__name__icontains=site)
@@ -70,11 +80,18 @@ class LineViewSet(ScopedQuerySetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         return Response(self.get_serializer(line).data)
 
 
-@extend_schema_view(list=extend_schema(summary="Groupements d'appels visibles"),
-                    retrieve=extend_schema(summary="Détail d'un groupement d'appels"),
-                    partial_update=extend_schema(summary="Modifier un groupement d'appels"))
-class CallGroupViewSet(ScopedQuerySetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                       viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="Groupements d'appels visibles"),
+    retrieve=extend_schema(summary="Détail d'un groupement d'appels"),
+    partial_update=extend_schema(summary="Modifier un groupement d'appels"),
+)
+class CallGroupViewSet(
+    ScopedQuerySetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     queryset = CallGroup.objects.select_related("site").prefetch_related("members__line").order_by("name")
     serializer_class = CallGroupSerializer
     http_method_names = ["get", "patch", "head", "options"]
@@ -87,19 +104,30 @@ class CallGroupViewSet(ScopedQuerySetMixin, mixins.ListModelMixin, mixins.Retrie
         return Response(self.get_serializer(group).data)
 
 
-@extend_schema_view(list=extend_schema(summary="Calendriers visibles"),
-                    retrieve=extend_schema(summary="Détail d'un calendrier"),
-                    create=extend_schema(summary="Créer un calendrier", parameters=[
-                        OpenApiParameter("organisation", int, required=True, description="Entreprise.")]),
-                    destroy=extend_schema(summary="Supprimer un calendrier inutilisé"))
-class CalendarViewSet(ScopedQuerySetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                      mixins.DestroyModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="Calendriers visibles"),
+    retrieve=extend_schema(summary="Détail d'un calendrier"),
+    create=extend_schema(
+        summary="Créer un calendrier",
+        parameters=[OpenApiParameter("organisation", int, required=True, description="Entreprise.")],
+    ),
+    destroy=extend_schema(summary="Supprimer un calendrier inutilisé"),
+)
+class CalendarViewSet(
+    ScopedQuerySetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
     queryset = Calendar.objects.order_by("name")
     serializer_class = CalendarSerializer
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        org = get_object_or_404(Organisation.objects.visible_to(request.user),
-                                pk=request.query_params.get("organisation") or 0)
+        org = get_object_or_404(
+            Organisation.objects.visible_to(request.user), pk=request.query_params.get("organisation") or 0
+        )
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         calendar = actions.create_calendar(org, actor=request.user, **serializer.validated_data)
@@ -123,8 +151,9 @@ class CompanyTelephonyViewSet(viewsets.GenericViewSet):
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         return Response(export_document(self.get_object()))
 
-    @extend_schema(summary="Importer le document (tout ou rien)", request=OpenApiTypes.OBJECT,
-                   responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        summary="Importer le document (tout ou rien)", request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT}
+    )
     @action(detail=True, methods=["post"], url_path="import")
     def import_document(self, request: Request, pk: str | None = None) -> Response:
         org = self.get_object()
@@ -149,5 +178,3 @@ class CompanyTelephonyViewSet(viewsets.GenericViewSet):
         at = timezone.localtime(data["at"], PARIS)
         sim = actions.simulate_call(org, data["to"], at, data.get("caller") or None, state_from_dict(state))
         return Response(SimulationSerializer(sim.as_dict()).data)
-
-

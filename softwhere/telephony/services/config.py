@@ -347,7 +347,9 @@ def line_from_dict(data: dict[str, Any]) -> Line:
         multi_ring_numbers=tuple(normalize_number(n) for n in s["multi_ring"].get("numbers") or ()),
         welcome=_use(s["welcome_announcement"], AnnouncementSlot.ACCUEIL_LIGNE, enabled=False),
         hold=_use(s["hold_announcement"], AnnouncementSlot.ATTENTE_LIGNE, enabled=user_line),
-        call_waiting_announcement=_use(s["call_waiting_announcement"], AnnouncementSlot.DOUBLE_APPEL, enabled=user_line),
+        call_waiting_announcement=_use(
+            s["call_waiting_announcement"], AnnouncementSlot.DOUBLE_APPEL, enabled=user_line
+        ),
         blocked_numbers=tuple(s["blocked_numbers"] or ()),
         forwards=forwards,
         voicemail_notification=bool(s["voicemail_notification"].get("enabled")),
@@ -371,7 +373,9 @@ def group_from_dict(data: dict[str, Any]) -> CallGroup:
         max_wait_seconds=int(data.get("max_wait_seconds", DEFAULT_MAX_WAIT_SECONDS)),
         overflow_mode=overflow.get("mode") or OverflowMode.DISSUASION,
         overflow_number=normalize_number(overflow["number"]) if overflow.get("number") else None,
-        welcome=_use(data.get("welcome_announcement"), AnnouncementSlot.ACCUEIL_GROUPE, enabled=True, interruptible=True),
+        welcome=_use(
+            data.get("welcome_announcement"), AnnouncementSlot.ACCUEIL_GROUPE, enabled=True, interruptible=True
+        ),
         hold=_use(data.get("hold_announcement"), AnnouncementSlot.ATTENTE_GROUPE, enabled=True),
         closing_calendar=closing.get("calendar"),
         closing_number=normalize_number(closing["number"]) if closing.get("number") else None,
@@ -432,7 +436,8 @@ def config_from_document(doc: dict[str, Any]) -> CompanyConfig:
         call_groups={g.number: g for g in (group_from_dict(x) for x in doc.get("call_groups") or ())},
         ivrs={i.number: i for i in (ivr_from_dict(x) for x in doc.get("ivrs") or ())},
         pickup_groups={
-            p["name"]: tuple(normalize_number(n) for n in p.get("members") or ()) for p in doc.get("pickup_groups") or ()
+            p["name"]: tuple(normalize_number(n) for n in p.get("members") or ())
+            for p in doc.get("pickup_groups") or ()
         },
         directory=directory,
     )

@@ -146,7 +146,9 @@ def foreign_taken(org: Organisation) -> tuple[set[str], set[str]]:
 
 def company_issues(org: Organisation, doc: dict[str, Any] | None = None) -> list[Issue]:
     numbers, emails = foreign_taken(org)
-    return check_document(doc if doc is not None else export_document(org), foreign_numbers=numbers, foreign_emails=emails)
+    return check_document(
+        doc if doc is not None else export_document(org), foreign_numbers=numbers, foreign_emails=emails
+    )
 
 
 def ensure_pseudo_site(org: Organisation) -> TelephonySite:
@@ -175,7 +177,9 @@ def import_document(org: Organisation, doc: dict[str, Any]) -> list[Issue]:
                 try:
                     read_audio(content)
                 except Exception as exc:  # a ValidationError with a French message
-                    problems.append(Issue(f"announcements[{i}].content_base64", str(getattr(exc, "messages", [exc])[0])))
+                    problems.append(
+                        Issue(f"announcements[{i}].content_base64", str(getattr(exc, "messages", [exc])[0]))
+                    )
             elif key in kept_audio:
                 content = kept_audio[key]
             else:
@@ -283,7 +287,10 @@ def _create(org: Organisation, doc: dict[str, Any], audio: list[tuple[dict[str, 
         )
         for position, m in enumerate(g.get("members") or ()):
             CallGroupMember.objects.create(
-                group=group, line=lines[normalize_number(m["number"])], position=position, present=m.get("present", True)
+                group=group,
+                line=lines[normalize_number(m["number"])],
+                position=position,
+                present=m.get("present", True),
             )
     for i in doc.get("ivrs") or ():
         Ivr.objects.create(

@@ -51,8 +51,33 @@ ALLOWED_COUNTRY_CODES = {
 #: « Eur » for the restriction profiles.
 EUROPEAN_COUNTRY_CODES = frozenset(
     {
-        "30", "351", "353", "354", "356", "357", "358", "359", "36", "370", "371", "372", "385", "386", "40",
-        "41", "420", "421", "423", "43", "44", "45", "46", "47", "378", "379", "350",
+        "30",
+        "351",
+        "353",
+        "354",
+        "356",
+        "357",
+        "358",
+        "359",
+        "36",
+        "370",
+        "371",
+        "372",
+        "385",
+        "386",
+        "40",
+        "41",
+        "420",
+        "421",
+        "423",
+        "43",
+        "44",
+        "45",
+        "46",
+        "47",
+        "378",
+        "379",
+        "350",
     }
 )
 #: DOM numbers written +262, +590, +594, +596, +269 (Réunion, Guadeloupe, Guyane, Martinique, Mayotte).
@@ -194,8 +219,13 @@ def zone_of_number(e164: str) -> str | None:
     return None
 
 
-ZONE_NAMES = {"1": "01 (Île-de-France)", "2": "02 (Nord-Ouest)", "3": "03 (Nord-Est)", "4": "04 (Sud-Est)",
-              "5": "05 (Sud-Ouest)"}
+ZONE_NAMES = {
+    "1": "01 (Île-de-France)",
+    "2": "02 (Nord-Ouest)",
+    "3": "03 (Nord-Est)",
+    "4": "04 (Sud-Est)",
+    "5": "05 (Sud-Ouest)",
+}
 
 
 # --- Restriction profiles (§6.4) -------------------------------------------------------------------------------

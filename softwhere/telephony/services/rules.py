@@ -141,8 +141,14 @@ _SHORT_NUMBER = re.compile(r"^[1-9]\d{3,8}$")
 #: Which line kinds offer each service (§5.2.1 tables); any other value than the default is refused elsewhere.
 SERVICE_KINDS: dict[str, tuple[str, frozenset[str]]] = {
     "caller_id": ("Affichage du numéro", frozenset({LineKind.FIXE, LineKind.MOBILE, LineKind.ANALOGIQUE})),
-    "callback_on_busy": ("Rappel automatique sur occupation", frozenset({LineKind.FIXE, LineKind.MOBILE, LineKind.ANALOGIQUE})),
-    "restriction_profile": ("Restriction d'appels sortants", frozenset({LineKind.FIXE, LineKind.MOBILE, LineKind.ANALOGIQUE})),
+    "callback_on_busy": (
+        "Rappel automatique sur occupation",
+        frozenset({LineKind.FIXE, LineKind.MOBILE, LineKind.ANALOGIQUE}),
+    ),
+    "restriction_profile": (
+        "Restriction d'appels sortants",
+        frozenset({LineKind.FIXE, LineKind.MOBILE, LineKind.ANALOGIQUE}),
+    ),
     "do_not_disturb": ("Ne pas déranger", frozenset({LineKind.FIXE, LineKind.MOBILE})),
     "call_waiting": ("Signal d'appel", frozenset({LineKind.FIXE, LineKind.MOBILE})),
     "distinctive_ring": ("Sonnerie différenciée", frozenset({LineKind.FIXE})),
@@ -169,7 +175,13 @@ FORWARD_LABELS = {
     "scheduled": "Renvoi programmé",
 }
 HARDWARE_BY_LINE = {
-    LineKind.FIXE: {HardwareKind.AUCUN, HardwareKind.POSTE_IP, HardwareKind.DECT, HardwareKind.PIEUVRE, HardwareKind.SIM},
+    LineKind.FIXE: {
+        HardwareKind.AUCUN,
+        HardwareKind.POSTE_IP,
+        HardwareKind.DECT,
+        HardwareKind.PIEUVRE,
+        HardwareKind.SIM,
+    },
     LineKind.ANALOGIQUE: {HardwareKind.ATA},
     LineKind.NUMERO_FIXE_MOBILE: {HardwareKind.AUCUN},
     LineKind.MOBILE: {HardwareKind.AUCUN},
@@ -248,7 +260,10 @@ class _Checker:
                 self.add(f"{sp}.days", "Choisissez au moins un jour où s'applique l'horaire type.")
             for day in s["days"]:
                 if day in seen:
-                    self.add(f"{sp}.days", f"Le {WEEKDAY_NAMES[WEEKDAYS.index(day)]} a déjà un horaire (type n° {seen[day] + 1}).")
+                    self.add(
+                        f"{sp}.days",
+                        f"Le {WEEKDAY_NAMES[WEEKDAYS.index(day)]} a déjà un horaire (type n° {seen[day] + 1}).",
+                    )
                 seen[day] = j
             start, end = parse_hhmm(s["start"]), parse_hhmm(s["end"])
             if start >= end:
@@ -331,7 +346,9 @@ class _Checker:
                 self.add(p, f"Le numéro {number} est déjà attribué à une autre entreprise.")
             owners[number] = f"{section}[{i}]"
 
-    def check_forward_number(self, path: str, number: str | None, *, own: str | None = None, plus: bool = False) -> None:
+    def check_forward_number(
+        self, path: str, number: str | None, *, own: str | None = None, plus: bool = False
+    ) -> None:
         error = forward_destination_error(number or "", international_format=plus)
         if error:
             self.add(path, error)
@@ -387,8 +404,11 @@ class _Checker:
         if target is None or target["kind"] != LineKind.MOBILE:
             self.add(f"{p}.associated_mobile", f"{mobile} n'est pas une ligne mobile de l'entreprise.")
         others = [
-            n for n, x in self.lines.items()
-            if n != number and x.get("associated_mobile") and normalize_number(x["associated_mobile"]) == normalize_number(mobile)
+            n
+            for n, x in self.lines.items()
+            if n != number
+            and x.get("associated_mobile")
+            and normalize_number(x["associated_mobile"]) == normalize_number(mobile)
         ]
         if others:
             self.add(f"{p}.associated_mobile", f"La ligne mobile {mobile} est déjà associée à {others[0]}.")
@@ -397,7 +417,10 @@ class _Checker:
         hw = line.get("hardware") or {}
         hw_kind = hw.get("kind") or HardwareKind.AUCUN
         if hw_kind not in HARDWARE_BY_LINE[LineKind(kind)]:
-            self.add(f"{p}.hardware.kind", f"Matériel « {HardwareKind(hw_kind).label} » impossible sur une ligne « {LineKind(kind).label} ».")
+            self.add(
+                f"{p}.hardware.kind",
+                f"Matériel « {HardwareKind(hw_kind).label} » impossible sur une ligne « {LineKind(kind).label} ».",
+            )
             return
         if kind == LineKind.FIXE and hw_kind == HardwareKind.AUCUN and collab == Collaboration.AUCUNE:
             self.add(f"{p}.hardware.kind", "Sans option de collaboration, le modèle de matériel est obligatoire.")
@@ -465,7 +488,10 @@ class _Checker:
         multi = s["multi_ring"]
         numbers = multi.get("numbers") or []
         if len(numbers) > MAX_MULTI_RING_NUMBERS:
-            self.add(f"{sp}.multi_ring", "Sonnerie sur plusieurs lignes : 5 lignes au plus en plus de celle de l'utilisateur.")
+            self.add(
+                f"{sp}.multi_ring",
+                "Sonnerie sur plusieurs lignes : 5 lignes au plus en plus de celle de l'utilisateur.",
+            )
         if multi.get("enabled") and not numbers:
             self.add(f"{sp}.multi_ring", "Ajoutez au moins une ligne à faire sonner.")
         for j, n in enumerate(numbers):
@@ -477,7 +503,9 @@ class _Checker:
             fp = f"{sp}.forwards.{fk}"
             if fk not in allowed_forwards:
                 if f != defaults[fk]:
-                    self.add(fp, f"« {FORWARD_LABELS[fk]} » n'est pas disponible pour une ligne « {LineKind(kind).label} ».")
+                    self.add(
+                        fp, f"« {FORWARD_LABELS[fk]} » n'est pas disponible pour une ligne « {LineKind(kind).label} »."
+                    )
                 continue
             if fk == "no_answer" and not 1 <= int(f.get("rings") or 0) <= MAX_NO_ANSWER_RINGS:
                 self.add(f"{fp}.rings", f"Nombre de sonneries avant renvoi : de 1 à {MAX_NO_ANSWER_RINGS}.")
@@ -487,7 +515,9 @@ class _Checker:
                 continue
             if f.get("destination") == "messagerie":
                 if kind == LineKind.ANALOGIQUE:
-                    self.add(fp, "Une ligne analogique n'a pas de messagerie vocale : renvoi vers un numéro uniquement.")
+                    self.add(
+                        fp, "Une ligne analogique n'a pas de messagerie vocale : renvoi vers un numéro uniquement."
+                    )
             else:
                 self.check_forward_number(f"{fp}.number", f.get("number"), own=number)
         if s["forwards"]["immediate"].get("enabled") and s["forwards"]["scheduled"].get("enabled"):
@@ -505,7 +535,9 @@ class _Checker:
             try:
                 validate_email(vm.get("email") or "")
             except ValidationError:
-                self.add(f"{sp}.voicemail_notification.email", "Adresse e-mail de réception des notifications invalide.")
+                self.add(
+                    f"{sp}.voicemail_notification.email", "Adresse e-mail de réception des notifications invalide."
+                )
 
     def check_emails(self) -> None:
         seen: dict[str, str] = {}
@@ -514,7 +546,10 @@ class _Checker:
             if not email:
                 continue
             if email in seen:
-                self.add(f"lines[{i}].email", f"L'adresse e-mail {email} est déjà celle de la ligne {seen[email]} : elle doit être unique.")
+                self.add(
+                    f"lines[{i}].email",
+                    f"L'adresse e-mail {email} est déjà celle de la ligne {seen[email]} : elle doit être unique.",
+                )
             elif email in self.foreign_emails:
                 self.add(f"lines[{i}].email", f"L'adresse e-mail {email} est déjà utilisée : elle doit être unique.")
             seen[email] = line["number"]
@@ -565,9 +600,15 @@ class _Checker:
         for j, member in enumerate(group["members"]):
             line = self.lines.get(normalize_number(member))
             if line is None or line["kind"] != LineKind.FIXE:
-                self.add(f"{p}.members[{j}]", f"{member} : seules les lignes fixes (forfait fixe) entrent dans un groupe d'interception.")
+                self.add(
+                    f"{p}.members[{j}]",
+                    f"{member} : seules les lignes fixes (forfait fixe) entrent dans un groupe d'interception.",
+                )
             elif line.get("site") != group["site"]:
-                self.add(f"{p}.members[{j}]", f"{member} n'est pas du site « {group['site']} » : un groupe d'interception réunit les lignes d'un même site.")
+                self.add(
+                    f"{p}.members[{j}]",
+                    f"{member} n'est pas du site « {group['site']} » : un groupe d'interception réunit les lignes d'un même site.",
+                )
 
     def check_pickup_membership(self) -> None:
         owner: dict[str, str] = {}
@@ -575,7 +616,10 @@ class _Checker:
             for j, member in enumerate(group["members"]):
                 n = normalize_number(member)
                 if n in owner and owner[n] != group["name"]:
-                    self.add(f"pickup_groups[{i}].members[{j}]", f"La ligne {n} fait déjà partie du groupe d'interception « {owner[n]} ».")
+                    self.add(
+                        f"pickup_groups[{i}].members[{j}]",
+                        f"La ligne {n} fait déjà partie du groupe d'interception « {owner[n]} ».",
+                    )
                 owner.setdefault(n, group["name"])
 
     # -- call groups -----------------------------------------------------------------------------------------
@@ -596,13 +640,19 @@ class _Checker:
             self.add(f"{p}.max_waiting_calls", f"Nombre maximum d'appels en attente : de 1 à {MAX_WAITING_CALLS}.")
         wait = g.get("max_wait_seconds", 300)
         if not 1 <= wait <= MAX_WAIT_SECONDS:
-            self.add(f"{p}.max_wait_seconds", f"Temps d'attente maximum avant débordement : de 1 à {MAX_WAIT_SECONDS} secondes.")
+            self.add(
+                f"{p}.max_wait_seconds",
+                f"Temps d'attente maximum avant débordement : de 1 à {MAX_WAIT_SECONDS} secondes.",
+            )
         overflow = g.get("overflow") or {}
         mode = overflow.get("mode", OverflowMode.DISSUASION)
         if mode in ("messagerie", "voicemail"):
             self.add(f"{p}.overflow", "Il n'existe pas de débordement vers une messagerie.")
         elif mode not in OverflowMode.values:
-            self.add(f"{p}.overflow", f"Mode de débordement « {mode} » inconnu (pas de renvoi, disque de dissuasion ou numéro).")
+            self.add(
+                f"{p}.overflow",
+                f"Mode de débordement « {mode} » inconnu (pas de renvoi, disque de dissuasion ou numéro).",
+            )
         elif mode == OverflowMode.NUMERO:
             self.check_forward_number(f"{p}.overflow.number", overflow.get("number"), own=normalize_number(g["number"]))
         closing = g.get("closing") or {}
@@ -611,7 +661,9 @@ class _Checker:
         elif closing.get("calendar"):
             self.check_calendar_ref(f"{p}.closing.calendar", closing["calendar"])
             self.check_forward_number(f"{p}.closing.number", closing["number"], own=normalize_number(g["number"]))
-        self.check_library_use(f"{p}.welcome_announcement", g.get("welcome_announcement"), g["site"], "Annonce d'accueil")
+        self.check_library_use(
+            f"{p}.welcome_announcement", g.get("welcome_announcement"), g["site"], "Annonce d'accueil"
+        )
         self.check_library_use(f"{p}.hold_announcement", g.get("hold_announcement"), g["site"], "Annonce d'attente")
         seen = set()
         for j, m in enumerate(g.get("members") or ()):
@@ -653,7 +705,10 @@ class _Checker:
                 "par défaut).",
             )
         elif menu.get("announcement") and menu["announcement"] not in self.library.get(ivr["site"], set()):
-            self.add(f"{p}.announcement", f"L'annonce « {menu['announcement']} » n'est pas dans la bibliothèque du site « {ivr['site']} ».")
+            self.add(
+                f"{p}.announcement",
+                f"L'annonce « {menu['announcement']} » n'est pas dans la bibliothèque du site « {ivr['site']} ».",
+            )
         keys = [k["key"] for k in menu.get("keys") or ()]
         for j, entry in enumerate(menu.get("keys") or ()):
             kp = f"{p}.keys[{j}]"
@@ -674,7 +729,9 @@ class _Checker:
     def check_directory(self) -> None:
         directory = self.doc.get("directory") or []
         if len(directory) > MAX_DIRECTORY_CONTACTS:
-            self.add("directory", f"L'annuaire externe compte {len(directory)} contacts : {MAX_DIRECTORY_CONTACTS} au plus.")
+            self.add(
+                "directory", f"L'annuaire externe compte {len(directory)} contacts : {MAX_DIRECTORY_CONTACTS} au plus."
+            )
         shorts: dict[str, str] = {}
         for i, line in enumerate(self.doc.get("lines") or ()):
             if line.get("short_number"):
@@ -696,9 +753,7 @@ def duration_error(seconds: float) -> str:
     return f"L'annonce dure {minutes} min {secs:02d} s : 2 minutes au plus."
 
 
-def check_document(
-    doc: Any, *, foreign_numbers: Iterable[str] = (), foreign_emails: Iterable[str] = ()
-) -> list[Issue]:
+def check_document(doc: Any, *, foreign_numbers: Iterable[str] = (), foreign_emails: Iterable[str] = ()) -> list[Issue]:
     """Every problem of ``doc``: schema errors (then nothing else is checked) or the seed's rules."""
     structural = schema_issues(doc)
     if structural:

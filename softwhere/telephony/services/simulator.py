@@ -311,7 +311,9 @@ class _Run:
         self.step(StepKind.ENTITY, f"Ligne {line.label} — {LineKind(line.kind).label}.", line.number)
 
         if self.caller and any(normalize_number(b) == self.caller for b in line.blocked_numbers):
-            self.step(StepKind.BLOCKED, f"Le numéro appelant {self.caller} fait partie des numéros bloqués.", line.number)
+            self.step(
+                StepKind.BLOCKED, f"Le numéro appelant {self.caller} fait partie des numéros bloqués.", line.number
+            )
             self.finish(OutcomeKind.REJECTED, "Appel rejeté : numéro bloqué sur cette ligne.", line.number)
         if self.caller is None and line.reject_anonymous:
             self.step(StepKind.ANONYMOUS, "Appel anonyme et rejet des appels anonymes activé.", line.number)
@@ -347,8 +349,12 @@ class _Run:
             )
             self.forward(line, "immediate")
         if line.kind == LineKind.NUMERO_FIXE_MOBILE:
-            self.step(StepKind.UNREACHABLE, "Ligne virtuelle sans terminal : elle ne reçoit jamais d'appel.", line.number)
-            self.finish(OutcomeKind.UNREACHABLE, "Ligne injoignable (aucun renvoi immédiat vers le mobile).", line.number)
+            self.step(
+                StepKind.UNREACHABLE, "Ligne virtuelle sans terminal : elle ne reçoit jamais d'appel.", line.number
+            )
+            self.finish(
+                OutcomeKind.UNREACHABLE, "Ligne injoignable (aucun renvoi immédiat vers le mobile).", line.number
+            )
 
         dnd = line.do_not_disturb if ls.do_not_disturb is None else ls.do_not_disturb
         if dnd and line.kind != LineKind.ANALOGIQUE:
@@ -667,8 +673,10 @@ class _Run:
                 )
                 self.t += seconds
         deadline = self.t + g.max_wait_seconds
-        hold = f" ; l'appelant entend l'annonce d'attente « {g.hold.name} » en boucle" if g.hold.enabled else (
-            " ; l'appelant entend une sonnerie"
+        hold = (
+            f" ; l'appelant entend l'annonce d'attente « {g.hold.name} » en boucle"
+            if g.hold.enabled
+            else (" ; l'appelant entend une sonnerie")
         )
         if ahead:
             self.step(
@@ -726,7 +734,9 @@ class _Run:
                 break
             when, who = min(upcoming)
             self.t = when
-            self.step(StepKind.MEMBER, f"{self.label_of(who)} redevient disponible (fin du délai inter-appels).", g.number)
+            self.step(
+                StepKind.MEMBER, f"{self.label_of(who)} redevient disponible (fin du délai inter-appels).", g.number
+            )
         self.step(StepKind.QUEUE, f"Temps d'attente maximum écoulé ({g.max_wait_seconds} s).", g.number)
         self.overflow(g, "temps d'attente maximum écoulé")
 
@@ -854,12 +864,18 @@ class _Run:
     def ivr(self, ivr: Ivr) -> None:
         self.step(StepKind.ENTITY, f"Accueil vocal interactif {ivr.label}.", ivr.number)
         if not ivr.enabled:
-            self.finish(OutcomeKind.FAILED, "L'accueil vocal interactif est désactivé : l'appel n'aboutit pas.", ivr.number)
+            self.finish(
+                OutcomeKind.FAILED, "L'accueil vocal interactif est désactivé : l'appel n'aboutit pas.", ivr.number
+            )
         menu = ivr.open_menu
         if ivr.calendar:
             is_open, why = self.calendar_status(ivr.calendar)
             if is_open:
-                self.step(StepKind.CALENDAR, f"Calendrier « {ivr.calendar} » ouvert ({why}) : menu des heures d'ouverture.", ivr.number)
+                self.step(
+                    StepKind.CALENDAR,
+                    f"Calendrier « {ivr.calendar} » ouvert ({why}) : menu des heures d'ouverture.",
+                    ivr.number,
+                )
             else:
                 self.step(
                     StepKind.CALENDAR,
@@ -878,9 +894,10 @@ class _Run:
                 seconds = a.duration_seconds
                 break
         where = "menu principal" if level == 1 else "sous-menu"
-        keys = ", ".join(
-            f"{k} → {'sous-menu' if e.submenu else e.number}" for k, e in sorted(menu.keys.items())
-        ) or "aucune touche"
+        keys = (
+            ", ".join(f"{k} → {'sous-menu' if e.submenu else e.number}" for k, e in sorted(menu.keys.items()))
+            or "aucune touche"
+        )
         self.step(
             StepKind.IVR_MENU,
             f"L'appel est décroché ; annonce du {where} « {menu.announcement or '(aucune)'} » "

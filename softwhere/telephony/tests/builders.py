@@ -36,7 +36,9 @@ OFFICE = {
 }
 
 
-def line(number: str, first: str = "Julie", last: str = "Bertrand", kind: str = "fixe", **services: Any) -> dict[str, Any]:
+def line(
+    number: str, first: str = "Julie", last: str = "Bertrand", kind: str = "fixe", **services: Any
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "number": number,
         "kind": kind,
@@ -74,8 +76,13 @@ def document(*lines: dict[str, Any], **sections: Any) -> dict[str, Any]:
     }
 
 
-def run(doc: dict[str, Any], to: str, at: datetime = MONDAY_9, caller: str | None = OUTSIDE,
-        state: dict[str, Any] | None = None) -> Simulation:
+def run(
+    doc: dict[str, Any],
+    to: str,
+    at: datetime = MONDAY_9,
+    caller: str | None = OUTSIDE,
+    state: dict[str, Any] | None = None,
+) -> Simulation:
     return simulate(config_from_document(doc), to, at, caller, state_from_dict(state))
 
 
@@ -103,7 +110,10 @@ def valid_document() -> dict[str, Any]:
         {**line(C, "Léa", "Petit"), "collaboration": "collaboration"},
         {**line(D, "Alain", "Coste", kind="numero_fixe_mobile"), "associated_mobile": MOBILE},
         line(MOBILE, "Alain", "Coste", kind="mobile"),
-        {**line("+33187044009", "FAX", "MKT", kind="analogique"), "hardware": {"kind": "ata", "model": "AudioCodes MP-202B RevD"}},
+        {
+            **line("+33187044009", "FAX", "MKT", kind="analogique"),
+            "hardware": {"kind": "ata", "model": "AudioCodes MP-202B RevD"},
+        },
     ]
     return document(
         *lines,

@@ -41,11 +41,30 @@ def test_new_fixed_line_gets_the_seeds_defaults(tel: SimpleNamespace) -> None:
 
 def test_fixed_number_for_mobile_is_forwarded_to_its_mobile_by_default(tel: SimpleNamespace) -> None:
     pseudo = TelephonySite.objects.get(organisation=tel.org, is_mobile_pseudo_site=True)
-    actions.create_line(tel.org, actor=tel.manager, site=pseudo, kind="mobile", number="06 12 34 56 78",
-                        first_name="Alain", last_name="Coste")
-    line = make_line(tel, "+33187044004", kind="numero_fixe_mobile", first_name="Alain", last_name="Coste",
-                     email="alain@acme.fr", hardware={}, associated_mobile="0612345678")
-    assert line.services["forwards"]["immediate"] == {"enabled": True, "destination": "numero", "number": "+33612345678"}
+    actions.create_line(
+        tel.org,
+        actor=tel.manager,
+        site=pseudo,
+        kind="mobile",
+        number="06 12 34 56 78",
+        first_name="Alain",
+        last_name="Coste",
+    )
+    line = make_line(
+        tel,
+        "+33187044004",
+        kind="numero_fixe_mobile",
+        first_name="Alain",
+        last_name="Coste",
+        email="alain@acme.fr",
+        hardware={},
+        associated_mobile="0612345678",
+    )
+    assert line.services["forwards"]["immediate"] == {
+        "enabled": True,
+        "destination": "numero",
+        "number": "+33612345678",
+    }
     assert actions.simulate_call(tel.org, line.number, MONDAY_9).outcome.number == "+33612345678"
 
 
@@ -53,9 +72,20 @@ def test_unique_work_email_across_companies(tel: SimpleNamespace) -> None:
     other_site = actions.create_site(tel.world.other, actor=tel.world.admin, name="Entrepôt")
     actions.set_offer(tel.world.other, actor=tel.world.admin, plans={"fixe": 1})
     with pytest.raises(ValidationError) as exc:
-        actions.create_line(tel.world.other, actor=tel.world.admin, site=other_site, kind="fixe", number="+33478000001",
-                            first_name="J", last_name="B", email="JULIE@acme.fr", hardware={"kind": "dect", "model": "Yealink W52PU"})
-    assert exc.value.message_dict["email"] == ["L'adresse e-mail julie@acme.fr est déjà utilisée : elle doit être unique."]
+        actions.create_line(
+            tel.world.other,
+            actor=tel.world.admin,
+            site=other_site,
+            kind="fixe",
+            number="+33478000001",
+            first_name="J",
+            last_name="B",
+            email="JULIE@acme.fr",
+            hardware={"kind": "dect", "model": "Yealink W52PU"},
+        )
+    assert exc.value.message_dict["email"] == [
+        "L'adresse e-mail julie@acme.fr est déjà utilisée : elle doit être unique."
+    ]
 
 
 def test_plan_limit_refuses_a_line_and_rolls_back(tel: SimpleNamespace) -> None:
@@ -72,15 +102,20 @@ def test_update_line_services_and_refusal_keeps_previous_state(tel: SimpleNamesp
     actions.update_line(line, actor=tel.manager, services={"blocked_numbers": ["0145834778", "+442346950434"]})
     with pytest.raises(ValidationError) as exc:
         actions.update_line(line, actor=tel.manager, services={"blocked_numbers": [str(i) for i in range(37)]})
-    assert exc.value.message_dict["blocked_numbers"] == ["Le nombre de numéros bloqués ne peut pas être supérieur à 36."]
+    assert exc.value.message_dict["blocked_numbers"] == [
+        "Le nombre de numéros bloqués ne peut pas être supérieur à 36."
+    ]
     line.refresh_from_db()
     assert line.services["blocked_numbers"] == ["0145834778", "+442346950434"]
 
 
 def test_forward_destination_refused_in_french(tel: SimpleNamespace) -> None:
     with pytest.raises(ValidationError) as exc:
-        actions.update_line(tel.lines[0], actor=tel.manager,
-                            services={"forwards": {"immediate": {"enabled": True, "destination": "numero", "number": "17"}}})
+        actions.update_line(
+            tel.lines[0],
+            actor=tel.manager,
+            services={"forwards": {"immediate": {"enabled": True, "destination": "numero", "number": "17"}}},
+        )
     assert exc.value.message_dict["number"] == ["Renvoi interdit vers un numéro d'urgence."]
 
 
@@ -91,15 +126,22 @@ def test_other_company_and_partner_scope(tel: SimpleNamespace) -> None:
 
 
 def test_calendar_deletable_only_when_unused_and_rename_follows(tel: SimpleNamespace) -> None:
-    actions.update_line(tel.lines[0], actor=tel.manager, services={"forwards": {"scheduled": {
-        "enabled": True, "destination": "messagerie", "calendar": "Bureaux"}}})
+    actions.update_line(
+        tel.lines[0],
+        actor=tel.manager,
+        services={"forwards": {"scheduled": {"enabled": True, "destination": "messagerie", "calendar": "Bureaux"}}},
+    )
     with pytest.raises(ValidationError) as exc:
         actions.delete_calendar(tel.calendar, actor=tel.manager)
-    assert messages(exc.value) == ["Le calendrier « Bureaux » est utilisé par 1 service(s) : il ne peut pas être supprimé."]
+    assert messages(exc.value) == [
+        "Le calendrier « Bureaux » est utilisé par 1 service(s) : il ne peut pas être supprimé."
+    ]
     actions.update_calendar(tel.calendar, actor=tel.manager, name="Horaires siège")
     tel.lines[0].refresh_from_db()
     assert tel.lines[0].services["forwards"]["scheduled"]["calendar"] == "Horaires siège"
-    actions.update_line(tel.lines[0], actor=tel.manager, services={"forwards": {"scheduled": {"enabled": False, "calendar": None}}})
+    actions.update_line(
+        tel.lines[0], actor=tel.manager, services={"forwards": {"scheduled": {"enabled": False, "calendar": None}}}
+    )
     actions.delete_calendar(tel.calendar, actor=tel.manager)
 
 
@@ -123,14 +165,22 @@ def test_site_only_name_editable_and_deletion_rules(tel: SimpleNamespace) -> Non
 
 
 def test_pickup_group_rules(tel: SimpleNamespace) -> None:
-    group = actions.save_pickup_group(tel.org, actor=tel.manager, name="Service Comptabilité", site=tel.site, members=[A, B])
+    group = actions.save_pickup_group(
+        tel.org, actor=tel.manager, name="Service Comptabilité", site=tel.site, members=[A, B]
+    )
     with pytest.raises(ValidationError) as exc:
         actions.save_pickup_group(tel.org, actor=tel.manager, name="Accueil", site=tel.site, members=[B, C])
-    assert exc.value.message_dict["members"] == ["La ligne +33187044002 fait déjà partie du groupe d'interception « Service Comptabilité »."]
+    assert exc.value.message_dict["members"] == [
+        "La ligne +33187044002 fait déjà partie du groupe d'interception « Service Comptabilité »."
+    ]
     with pytest.raises(ValidationError) as exc:
         actions.save_pickup_group(tel.org, actor=tel.manager, name="Compta & co", site=tel.site, members=[C])
-    assert exc.value.message_dict["name"] == ["Le nom du groupe d'interception ne doit pas contenir de caractères spéciaux."]
-    actions.save_pickup_group(tel.org, actor=tel.manager, name="Service Comptabilité", site=tel.site, members=[A], group=group)
+    assert exc.value.message_dict["name"] == [
+        "Le nom du groupe d'interception ne doit pas contenir de caractères spéciaux."
+    ]
+    actions.save_pickup_group(
+        tel.org, actor=tel.manager, name="Service Comptabilité", site=tel.site, members=[A], group=group
+    )
     assert list(group.members.values_list("number", flat=True)) == [A]
 
 
@@ -156,8 +206,12 @@ def test_default_announcements_are_neither_editable_nor_deletable(tel: SimpleNam
 def test_library_replace_everywhere_and_delete_only_when_unused(tel: SimpleNamespace) -> None:
     ann = actions.add_library_announcement(tel.site, actor=tel.manager, name="Accueil SAV", data=wav(20))
     welcome = {"enabled": True, "announcement": "Accueil SAV", "interruptible": False}
-    actions.create_call_group(tel.org, actor=tel.manager, site=tel.site, name="SAV", number=GROUP, members=[A], welcome=welcome)
-    actions.create_call_group(tel.org, actor=tel.manager, site=tel.site, name="Ventes", number="+33187044101", members=[B], welcome=welcome)
+    actions.create_call_group(
+        tel.org, actor=tel.manager, site=tel.site, name="SAV", number=GROUP, members=[A], welcome=welcome
+    )
+    actions.create_call_group(
+        tel.org, actor=tel.manager, site=tel.site, name="Ventes", number="+33187044101", members=[B], welcome=welcome
+    )
     assert actions.announcement_usage(tel.site)["Accueil SAV"] == (2, 0)
     actions.replace_library_announcement(ann, actor=tel.manager, data=wav(40))
     sims = [actions.simulate_call(tel.org, n, MONDAY_9) for n in (GROUP, "+33187044101")]
@@ -172,18 +226,32 @@ def test_library_replace_everywhere_and_delete_only_when_unused(tel: SimpleNames
 
 def test_user_line_announcement_is_overwritten(tel: SimpleNamespace) -> None:
     line = tel.lines[0]
-    actions.set_line_announcement(line, "welcome_announcement", actor=tel.manager, data=wav(8), name="Bonjour v1",
-                                  interruptible=False)
-    actions.set_line_announcement(line, "welcome_announcement", actor=tel.manager, data=wav(6), name="Bonjour v2",
-                                  interruptible=False)
+    actions.set_line_announcement(
+        line, "welcome_announcement", actor=tel.manager, data=wav(8), name="Bonjour v1", interruptible=False
+    )
+    actions.set_line_announcement(
+        line, "welcome_announcement", actor=tel.manager, data=wav(6), name="Bonjour v2", interruptible=False
+    )
     assert list(Announcement.objects.filter(line=line).values_list("name", flat=True)) == ["Bonjour v2"]
     assert actions.simulate_call(tel.org, A, MONDAY_9).outcome.at == 11  # 6 s then the first ring
 
 
 def test_call_group_limits_and_members(tel: SimpleNamespace) -> None:
-    group = actions.create_call_group(tel.org, actor=tel.manager, site=tel.site, name="Accueil", number=GROUP,
-                                      members=[A, B, C], distribution="cyclique")
-    assert (group.max_rings, group.max_waiting_calls, group.max_wait_seconds, group.overflow_mode) == (5, 20, 300, "dissuasion")
+    group = actions.create_call_group(
+        tel.org,
+        actor=tel.manager,
+        site=tel.site,
+        name="Accueil",
+        number=GROUP,
+        members=[A, B, C],
+        distribution="cyclique",
+    )
+    assert (group.max_rings, group.max_waiting_calls, group.max_wait_seconds, group.overflow_mode) == (
+        5,
+        20,
+        300,
+        "dissuasion",
+    )
     for field, value, message in (
         ("max_rings", 11, "Nombre de sonneries maximum : de 1 à 10."),
         ("max_waiting_calls", 51, "Nombre maximum d'appels en attente : de 1 à 50."),
@@ -194,15 +262,18 @@ def test_call_group_limits_and_members(tel: SimpleNamespace) -> None:
             actions.update_call_group(group, actor=tel.manager, **{field: value})
         assert message in messages(exc.value), field
     with pytest.raises(ValidationError) as exc:
-        actions.update_call_group(group, actor=tel.manager, inter_call_delay_enabled=True, inter_call_delay_seconds=3601)
+        actions.update_call_group(
+            group, actor=tel.manager, inter_call_delay_enabled=True, inter_call_delay_seconds=3601
+        )
     assert "Délai inter-appels : de 1 à 3600 secondes." in messages(exc.value)
     actions.update_call_group(group, actor=tel.manager, members=[C, A])
     assert list(CallGroupMember.objects.filter(group=group).values_list("line__number", flat=True)) == [C, A]
 
 
 def test_presence_by_the_lines_user(tel: SimpleNamespace) -> None:
-    group = actions.create_call_group(tel.org, actor=tel.manager, site=tel.site, name="Accueil", number=GROUP,
-                                      members=[A, B], distribution="lineaire")
+    group = actions.create_call_group(
+        tel.org, actor=tel.manager, site=tel.site, name="Accueil", number=GROUP, members=[A, B], distribution="lineaire"
+    )
     actions.set_presence(group, tel.lines[0], actor=tel.manager, present=False)
     assert actions.simulate_call(tel.org, GROUP, MONDAY_9).outcome.number == B
 
@@ -210,19 +281,39 @@ def test_presence_by_the_lines_user(tel: SimpleNamespace) -> None:
 def test_ivr_routes_key_1_to_the_group_and_lunch_break_closes_it(tel: SimpleNamespace) -> None:
     actions.add_library_announcement(tel.site, actor=tel.manager, name="Menu jour", data=wav(10))
     actions.add_library_announcement(tel.site, actor=tel.manager, name="Menu midi", data=wav(5))
-    actions.create_call_group(tel.org, actor=tel.manager, site=tel.site, name="Accueil", number=GROUP,
-                              members=[A, B, C], distribution="cyclique")
-    actions.create_ivr(tel.org, actor=tel.manager, site=tel.site, name="Standard", number=IVR, mode="calendrier",
-                       calendar="Bureaux",
-                       open_menu={"announcement": "Menu jour", "keys": [{"key": "1", "number": GROUP}]},
-                       closed_menu={"announcement": "Menu midi", "keys": [{"key": "1", "number": GROUP}]})
+    actions.create_call_group(
+        tel.org,
+        actor=tel.manager,
+        site=tel.site,
+        name="Accueil",
+        number=GROUP,
+        members=[A, B, C],
+        distribution="cyclique",
+    )
+    actions.create_ivr(
+        tel.org,
+        actor=tel.manager,
+        site=tel.site,
+        name="Standard",
+        number=IVR,
+        mode="calendrier",
+        calendar="Bureaux",
+        open_menu={"announcement": "Menu jour", "keys": [{"key": "1", "number": GROUP}]},
+        closed_menu={"announcement": "Menu midi", "keys": [{"key": "1", "number": GROUP}]},
+    )
     from softwhere.telephony.services.simulator import CallState
 
     sim = actions.simulate_call(tel.org, IVR, MONDAY_1230, state=CallState(keys="1"))
     assert sim.outcome.kind == "answered"
     assert any("pause déjeuner" in s.text for s in sim.steps)
     with pytest.raises(ValidationError) as exc:
-        actions.create_ivr(tel.org, actor=tel.manager, site=tel.site, name="Sans annonce", number="+33187044201",
-                           open_menu={"keys": [{"key": "1", "number": "112"}]})
+        actions.create_ivr(
+            tel.org,
+            actor=tel.manager,
+            site=tel.site,
+            name="Sans annonce",
+            number="+33187044201",
+            open_menu={"keys": [{"key": "1", "number": "112"}]},
+        )
     text = " ".join(messages(exc.value))
     assert "nécessite une annonce d'accueil" in text and "Renvoi interdit vers un numéro d'urgence." in text

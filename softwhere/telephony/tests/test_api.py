@@ -28,7 +28,9 @@ def test_client_sees_only_its_company(tel: SimpleNamespace) -> None:
 def test_search_lines_by_name_number_and_site(tel: SimpleNamespace) -> None:
     client = api_client(tel.manager)
     assert [x["number"] for x in client.get("/api/v1/telephony/lines/", {"q": "dur"}).json()["results"]] == [B]
-    assert [x["number"] for x in client.get("/api/v1/telephony/lines/", {"q": "01 87 04 40 03"}).json()["results"]] == [C]
+    assert [x["number"] for x in client.get("/api/v1/telephony/lines/", {"q": "01 87 04 40 03"}).json()["results"]] == [
+        C
+    ]
     assert client.get("/api/v1/telephony/lines/", {"site": "nulle part"}).json()["results"] == []
 
 
@@ -43,9 +45,12 @@ def test_patch_line_services_goes_through_the_rules(tel: SimpleNamespace) -> Non
 
 
 def test_patch_call_group_limit(tel: SimpleNamespace) -> None:
-    group = actions.create_call_group(tel.org, actor=tel.manager, site=tel.site, name="Accueil", number=GROUP, members=[A, B])
-    response = api_client(tel.manager).patch(f"/api/v1/telephony/call-groups/{group.pk}/", {"max_waiting_calls": 60},
-                                             format="json")
+    group = actions.create_call_group(
+        tel.org, actor=tel.manager, site=tel.site, name="Accueil", number=GROUP, members=[A, B]
+    )
+    response = api_client(tel.manager).patch(
+        f"/api/v1/telephony/call-groups/{group.pk}/", {"max_waiting_calls": 60}, format="json"
+    )
     assert response.status_code == 400
     assert response.json() == {"max_waiting_calls": ["Nombre maximum d'appels en attente : de 1 à 50."]}
     detail = api_client(tel.manager).get(f"/api/v1/telephony/call-groups/{group.pk}/").json()
@@ -54,24 +59,38 @@ def test_patch_call_group_limit(tel: SimpleNamespace) -> None:
 
 def test_calendar_create_and_delete(tel: SimpleNamespace) -> None:
     client = api_client(tel.manager)
-    created = client.post(f"/api/v1/telephony/calendars/?organisation={tel.org.pk}", {**OFFICE, "name": "Samedi"}, format="json")
+    created = client.post(
+        f"/api/v1/telephony/calendars/?organisation={tel.org.pk}", {**OFFICE, "name": "Samedi"}, format="json"
+    )
     assert created.status_code == 201
     assert client.delete(f"/api/v1/telephony/calendars/{created.json()['id']}/").status_code == 204
     refused = api_client(tel.world.other_client_user).post(
-        f"/api/v1/telephony/calendars/?organisation={tel.org.pk}", {**OFFICE, "name": "X"}, format="json")
+        f"/api/v1/telephony/calendars/?organisation={tel.org.pk}", {**OFFICE, "name": "X"}, format="json"
+    )
     assert refused.status_code == 404
 
 
 def test_company_document_and_simulate(tel: SimpleNamespace) -> None:
-    actions.create_call_group(tel.org, actor=tel.manager, site=tel.site, name="Accueil", number=GROUP,
-                              members=[A, B, C], distribution="cyclique")
+    actions.create_call_group(
+        tel.org,
+        actor=tel.manager,
+        site=tel.site,
+        name="Accueil",
+        number=GROUP,
+        members=[A, B, C],
+        distribution="cyclique",
+    )
     client = api_client(tel.manager)
     doc = client.get(f"/api/v1/telephony/companies/{tel.org.pk}/").json()
     assert check_document(doc) == []
     response = client.post(
         f"/api/v1/telephony/companies/{tel.org.pk}/simulate/",
-        {"to": "01 87 04 41 00", "at": "2026-11-23T12:30", "caller": "0298765432",
-         "state": {"call_groups": {GROUP: {"last_answered": A}}}},
+        {
+            "to": "01 87 04 41 00",
+            "at": "2026-11-23T12:30",
+            "caller": "0298765432",
+            "state": {"call_groups": {GROUP: {"last_answered": A}}},
+        },
         format="json",
     )
     assert response.status_code == 200, response.json()

@@ -34,7 +34,9 @@ def write(tmp_path: Path, name: str, data: Any) -> str:
 def test_simulate_prints_steps_and_outcome(tmp_path: Path) -> None:
     doc = write(tmp_path, "conf.json", valid_document())
     state = write(tmp_path, "state.json", {"caller": {"keys": "1"}, "lines": {A: {"answers": False}}})
-    out = json.loads(cli("simulate", doc, "--to", IVR, "--at", "2026-11-23T12:30", "--from", "0298765432", "--state", state))
+    out = json.loads(
+        cli("simulate", doc, "--to", IVR, "--at", "2026-11-23T12:30", "--from", "0298765432", "--state", state)
+    )
     assert set(out) == {"steps", "outcome"}
     assert all({"kind", "text"} <= set(step) for step in out["steps"])
     assert out["steps"][0]["text"].startswith("Appel de +33298765432 vers +33187044200 le lundi 23/11/2026 à 12:30")

@@ -256,7 +256,9 @@ LINE_CASES: list[tuple[str, dict[str, Any], dict[str, Any], tuple[str, str | Non
 ]
 
 
-@pytest.mark.parametrize(("services", "call", "expected", "kinds"), [c[1:] for c in LINE_CASES], ids=[c[0] for c in LINE_CASES])
+@pytest.mark.parametrize(
+    ("services", "call", "expected", "kinds"), [c[1:] for c in LINE_CASES], ids=[c[0] for c in LINE_CASES]
+)
 def test_user_line_rules(
     services: dict[str, Any], call: dict[str, Any], expected: tuple[str, str | None, int | None], kinds: list[str]
 ) -> None:
@@ -288,10 +290,20 @@ CALL_WAITING_TABLE = [
     # welcome announcement, call-waiting announcement, expected phrase of the caller's experience, at
     ("off", False, "alerting classique", 5),
     ("off", True, "Annonce de double appel « Double appel prédéfini » jouée en boucle", 5),
-    ("non_interruptive", True, "jouée une fois (10 s), puis l'annonce de double appel « Double appel prédéfini » en boucle", 15),
+    (
+        "non_interruptive",
+        True,
+        "jouée une fois (10 s), puis l'annonce de double appel « Double appel prédéfini » en boucle",
+        15,
+    ),
     ("non_interruptive", False, "jouée une fois (10 s), puis l'alerting classique", 15),
     ("interruptive", True, "Annonce de double appel « Double appel prédéfini » jouée en boucle", 5),
-    ("interruptive", False, "Annonce d'accueil « Accueil par défaut » (interruptive) jouée en boucle, alerting classique", 5),
+    (
+        "interruptive",
+        False,
+        "Annonce d'accueil « Accueil par défaut » (interruptive) jouée en boucle, alerting classique",
+        5,
+    ),
 ]
 
 
@@ -308,8 +320,11 @@ def test_call_waiting_summary_table(welcome: str, cw_announcement: bool, phrase:
 
 
 def test_call_waiting_disabled_row_plays_the_busy_forward() -> None:
-    sim = run(document(line(A, call_waiting=False, forwards=forwards(busy=B)), line(B)), A,
-              state={"lines": {A: {"calls_in_progress": 1}}})
+    sim = run(
+        document(line(A, call_waiting=False, forwards=forwards(busy=B)), line(B)),
+        A,
+        state={"lines": {A: {"calls_in_progress": 1}}},
+    )
     assert_in_order(sim.kinds(), ["busy", "forward_busy"])
     assert sim.outcome.number == B
 
@@ -348,7 +363,9 @@ def test_short_number_reaches_the_line() -> None:
 
 
 def test_pickup_group_and_distinctive_ring_are_explained() -> None:
-    doc = document(line(A, distinctive_ring=True), line(B), pickup_groups=[{"name": "Compta", "site": "Siège", "members": [A, B]}])
+    doc = document(
+        line(A, distinctive_ring=True), line(B), pickup_groups=[{"name": "Compta", "site": "Siège", "members": [A, B]}]
+    )
     ring = next(s for s in run(doc, A, caller=B).steps if s.kind == "ring")
     assert "appel interne" in ring.text and "*98" in ring.text and "Compta" in ring.text
 
@@ -399,8 +416,13 @@ def test_busy_members_are_skipped_over_successive_calls_when_nobody_hangs_up() -
 
 
 def test_poste_libre_picks_the_line_idle_for_the_longest_time() -> None:
-    state = {"lines": {A: {"last_call_end": "2026-11-23T08:58"}, B: {"last_call_end": "2026-11-23T08:30"},
-                       C: {"last_call_end": "2026-11-23T08:45"}}}
+    state = {
+        "lines": {
+            A: {"last_call_end": "2026-11-23T08:58"},
+            B: {"last_call_end": "2026-11-23T08:30"},
+            C: {"last_call_end": "2026-11-23T08:45"},
+        }
+    }
     sim = run(members_doc(distribution="poste_libre", members=(A, B, C)), GROUP, state=state)
     assert sim.outcome.number == B
 
@@ -416,8 +438,14 @@ def test_linear_presents_to_the_next_member_when_the_first_does_not_answer() -> 
 
 
 def test_parallel_rings_every_available_member_at_once() -> None:
-    state = {"lines": {A: {"answer_after_rings": 3}, B: {"answer_after_rings": 2}, C: {"calls_in_progress": 1},
-                       D: {"answers": False}}}
+    state = {
+        "lines": {
+            A: {"answer_after_rings": 3},
+            B: {"answer_after_rings": 2},
+            C: {"calls_in_progress": 1},
+            D: {"answers": False},
+        }
+    }
     sim = run(members_doc(distribution="parallele", members=(A, B, C, D)), GROUP, state=state)
     ring = next(s for s in sim.steps if s.kind == "ring")
     assert set(ring.numbers) == {A, B, D}
@@ -551,7 +579,9 @@ def ivr_doc(**fields: Any) -> dict[str, Any]:
         **fields,
     }
     return document(
-        line(A), line(B, "Marc", "Durand"), line(C, "Léa", "Petit"),
+        line(A),
+        line(B, "Marc", "Durand"),
+        line(C, "Léa", "Petit"),
         call_groups=[group(distribution="cyclique")],
         ivrs=[ivr],
         announcements=[{"name": "Menu jour", "site": "Siège", "format": "mp3", "duration_seconds": 12}],

@@ -22,8 +22,13 @@ forward_target = st.one_of(st.none(), st.just("messagerie"), st.sampled_from(TAR
 @st.composite
 def services(draw: st.DrawFn) -> dict[str, Any]:
     fwd = {
-        kind: ({"enabled": False} if t is None else {"enabled": True, "destination": "messagerie"} if t == "messagerie"
-               else {"enabled": True, "destination": "numero", "number": t})
+        kind: (
+            {"enabled": False}
+            if t is None
+            else {"enabled": True, "destination": "messagerie"}
+            if t == "messagerie"
+            else {"enabled": True, "destination": "numero", "number": t}
+        )
         for kind, t in (
             ("immediate", draw(st.one_of(st.none(), st.none(), forward_target))),
             ("busy", draw(forward_target)),
@@ -89,14 +94,24 @@ def scenario(draw: st.DrawFn) -> tuple[dict[str, Any], str, datetime, str | None
         "number": IVR,
         "site": "Siège",
         "calendar": "Bureaux",
-        "open_menu": {"announcement": "Jour", "keys": [{"key": "1", "number": GROUP}, {"key": "2", "number": NUMBERS[0]}]},
-        "closed_menu": {"announcement": "Nuit", "keys": [{"key": "1", "submenu": {"keys": [{"key": "1", "number": GROUP2}]}}]},
+        "open_menu": {
+            "announcement": "Jour",
+            "keys": [{"key": "1", "number": GROUP}, {"key": "2", "number": NUMBERS[0]}],
+        },
+        "closed_menu": {
+            "announcement": "Nuit",
+            "keys": [{"key": "1", "submenu": {"keys": [{"key": "1", "number": GROUP2}]}}],
+        },
     }
-    doc = document(*lines, calendars=[OFFICE], call_groups=[draw(call_group(GROUP)), draw(call_group(GROUP2))], ivrs=[ivr])
+    doc = document(
+        *lines, calendars=[OFFICE], call_groups=[draw(call_group(GROUP)), draw(call_group(GROUP2))], ivrs=[ivr]
+    )
     state = {
         "lines": {n: draw(line_state) for n in NUMBERS + OUTSIDE},
-        "call_groups": {g: {"calls_waiting": draw(st.integers(0, 55)), "last_answered": draw(st.sampled_from(NUMBERS))}
-                        for g in (GROUP, GROUP2)},
+        "call_groups": {
+            g: {"calls_waiting": draw(st.integers(0, 55)), "last_answered": draw(st.sampled_from(NUMBERS))}
+            for g in (GROUP, GROUP2)
+        },
         "caller": {"keys": draw(st.text(alphabet="0123456789", max_size=3))},
     }
     at = datetime(2026, 11, 23, tzinfo=PARIS) + timedelta(minutes=draw(st.integers(0, 7 * 24 * 60)))
@@ -107,7 +122,9 @@ def scenario(draw: st.DrawFn) -> tuple[dict[str, Any], str, datetime, str | None
 
 @settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario())
-def test_a_call_always_ends_in_exactly_one_outcome(case: tuple[dict[str, Any], str, datetime, str | None, dict[str, Any]]) -> None:
+def test_a_call_always_ends_in_exactly_one_outcome(
+    case: tuple[dict[str, Any], str, datetime, str | None, dict[str, Any]],
+) -> None:
     doc, to, at, caller, state = case
     sim = run(doc, to, at=at, caller=caller, state=state)  # finish() raises if a call ends twice
     assert sim.outcome.kind in set(OutcomeKind)
@@ -126,22 +143,31 @@ def test_a_call_always_ends_in_exactly_one_outcome(case: tuple[dict[str, Any], s
     states=st.lists(line_state, min_size=6, max_size=6),
 )
 def test_parallel_rings_every_available_member(members: list[str], states: list[dict[str, Any]]) -> None:
-    doc = document(*(line(n, f"P{i}", f"N{i}") for i, n in enumerate(NUMBERS)),
-                   call_groups=[group(GROUP, members=tuple(members), distribution="parallele")])
+    doc = document(
+        *(line(n, f"P{i}", f"N{i}") for i, n in enumerate(NUMBERS)),
+        call_groups=[group(GROUP, members=tuple(members), distribution="parallele")],
+    )
     state = {"lines": dict(zip(NUMBERS, states, strict=True))}
     sim = run(doc, GROUP, state=state)
 
     def available(n: str) -> bool:
         s = state["lines"][n]
-        return (s.get("registered", True) and s.get("connected", True) and s.get("present", {}).get(GROUP, True)
-                and s.get("calls_in_progress", 0) == 0)
+        return (
+            s.get("registered", True)
+            and s.get("connected", True)
+            and s.get("present", {}).get(GROUP, True)
+            and s.get("calls_in_progress", 0) == 0
+        )
 
     expected = {n for n in members if available(n)}
     rings = [s for s in sim.steps if s.kind == StepKind.RING]
     if expected:
         assert set(rings[0].numbers) == expected
-        answering = [n for n in expected if state["lines"][n].get("answers", True)
-                     and state["lines"][n].get("answer_after_rings", 1) <= 5]
+        answering = [
+            n
+            for n in expected
+            if state["lines"][n].get("answers", True) and state["lines"][n].get("answer_after_rings", 1) <= 5
+        ]
         if answering:
             assert sim.outcome.kind == OutcomeKind.ANSWERED and sim.outcome.number in answering
     else:

@@ -54,20 +54,43 @@ def test_search_lines_by_name_number_and_site(tel: SimpleNamespace) -> None:
 def test_calendar_form_creates_through_the_action_and_shows_rule_errors(tel: SimpleNamespace) -> None:
     c = client_for(tel.manager)
     url = f"/telephonie/{tel.org.pk}/calendriers/nouveau/"
-    ok = c.post(url, {"name": "Magasin", "days": ["lun", "sam"], "start": "10:00", "end": "19:00",
-                      "lunch": "on", "lunch_start": "12:30", "lunch_end": "13:30"})
+    ok = c.post(
+        url,
+        {
+            "name": "Magasin",
+            "days": ["lun", "sam"],
+            "start": "10:00",
+            "end": "19:00",
+            "lunch": "on",
+            "lunch_start": "12:30",
+            "lunch_end": "13:30",
+        },
+    )
     assert ok.status_code == 302
-    assert Calendar.objects.get(organisation=tel.org, name="Magasin").schedules[0]["lunch_break"] == {"start": "12:30", "end": "13:30"}
+    assert Calendar.objects.get(organisation=tel.org, name="Magasin").schedules[0]["lunch_break"] == {
+        "start": "12:30",
+        "end": "13:30",
+    }
     bad = c.post(url, {"name": "Inversé", "days": ["lun"], "start": "18:00", "end": "09:00"})
     assert "L&#x27;heure de fin doit suivre l&#x27;heure de début." in bad.content.decode()
 
 
 def test_group_form_and_presence_toggle(tel: SimpleNamespace) -> None:
     c = client_for(tel.manager)
-    response = c.post(f"/telephonie/{tel.org.pk}/groupements/nouveau/", {
-        "name": "Accueil", "number": "01 87 04 41 00", "site": str(tel.site.pk), "distribution": "cyclique",
-        "max_rings": 5, "max_waiting_calls": 20, "max_wait_seconds": 300, "overflow_mode": "dissuasion",
-        "members": [A, B, C]})
+    response = c.post(
+        f"/telephonie/{tel.org.pk}/groupements/nouveau/",
+        {
+            "name": "Accueil",
+            "number": "01 87 04 41 00",
+            "site": str(tel.site.pk),
+            "distribution": "cyclique",
+            "max_rings": 5,
+            "max_waiting_calls": 20,
+            "max_wait_seconds": 300,
+            "overflow_mode": "dissuasion",
+            "members": [A, B, C],
+        },
+    )
     group = CallGroup.objects.get(number=GROUP)
     assert response.status_code == 302 and group.distribution == "cyclique"
     c.post(f"/telephonie/{tel.org.pk}/groupements/{group.pk}/", {"line": tel.lines[0].pk, "present": "0"})
@@ -81,10 +104,19 @@ def test_client_of_another_company_cannot_edit(tel: SimpleNamespace) -> None:
 
 
 def test_simulate_page_shows_the_trace(tel: SimpleNamespace) -> None:
-    actions.update_line(tel.lines[0], actor=tel.manager, services={"forwards": {"immediate": {
-        "enabled": True, "destination": "numero", "number": B}}})
-    body = client_for(tel.manager).get(f"/telephonie/{tel.org.pk}/ou-va-cet-appel/", {
-        "to": A, "day": "2026-11-23", "time": "12:30", "caller": "0298765432"}).content.decode()
+    actions.update_line(
+        tel.lines[0],
+        actor=tel.manager,
+        services={"forwards": {"immediate": {"enabled": True, "destination": "numero", "number": B}}},
+    )
+    body = (
+        client_for(tel.manager)
+        .get(
+            f"/telephonie/{tel.org.pk}/ou-va-cet-appel/",
+            {"to": A, "day": "2026-11-23", "time": "12:30", "caller": "0298765432"},
+        )
+        .content.decode()
+    )
     assert "Renvoi immédiat actif" in body
     assert 'data-testid="outcome" data-kind="answered"' in body
     assert "Marc Durand (+33187044002) décroche." in body

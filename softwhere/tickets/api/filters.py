@@ -1,8 +1,16 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
 from django_filters import rest_framework as filters
 
+from softwhere.sla.choices import ClockState
+from softwhere.sla.models import SlaClock
+
+from .. import search
 from ..choices import OPEN_STATUSES, Channel, Level, Priority, ServiceState, TicketStatus
 from ..models import Ticket
 
@@ -11,7 +19,9 @@ class TicketFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(
         choices=TicketStatus.choices, label="État (répétable : ?status=new&status=in_progress)"
     )
-    is_open = filters.BooleanFilter(method="filter_open", label="Ticket ouvert (nouveau, en cours, escaladé, en attente)")
+    is_open = filters.BooleanFilter(
+        method="filter_open", label="Ticket ouvert (nouveau, en cours, escaladé, en attente)"
+    )
     level = filters.ChoiceFilter(choices=Level.choices)
     organisation = filters.NumberFilter(field_name="organisation_id")
     site = filters.NumberFilter(field_name="site_id")
@@ -24,13 +34,17 @@ class TicketFilter(filters.FilterSet):
     created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte", label="Créé à partir de")
     created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt", label="Créé avant")
     q = filters.CharFilter(
-        method="filter_q", label="Recherche : référence, objet, raison sociale, référence opérateur"
+        method="filter_q",
+        label="Recherche : mots en français (objet, description, commentaires), référence, raison sociale, "
+        "référence opérateur, n° de série, n° de téléphone",
+    )
+    sla_at_risk_minutes = filters.NumberFilter(
+        method="filter_sla", label="Compteur SLA en cours dont l'échéance tombe dans N minutes"
     )
 
     class Meta:
         model = Ticket
-        fields = ("status", "level", "organisation", "site", "assignee", "case", "service_state", "priority",
-                  "channel")
+        fields = ("status", "level", "organisation", "site", "assignee", "case", "service_state", "priority", "channel")
 
     def filter_open(self, queryset: QuerySet[Ticket], name: str, value: bool | None) -> QuerySet[Ticket]:
         if value is None:
@@ -38,14 +52,17 @@ class TicketFilter(filters.FilterSet):
         return queryset.filter(status__in=OPEN_STATUSES) if value else queryset.exclude(status__in=OPEN_STATUSES)
 
     def filter_q(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
-        value = value.strip()
-        if not value:
+        user = getattr(self.request, "user", None)
+        return search.filter_tickets(queryset, value, header_only=not getattr(user, "is_desk_staff", False))
+
+    def filter_sla(self, queryset: QuerySet[Ticket], name: str, value: Any) -> QuerySet[Ticket]:
+        if value is None:
             return queryset
-        by_service = Ticket.services.through.objects.filter(service__carrier_reference__icontains=value)
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(subject__icontains=value)
-            | Q(organisation__name__icontains=value)
-            | Q(carrier_ticket_reference__icontains=value)
-            | Q(pk__in=by_service.values("ticket_id"))
+        now = timezone.now()
+        clocks = SlaClock.objects.filter(
+            state=ClockState.RUNNING,
+            stopped_at__isnull=True,
+            due_at__gt=now,
+            due_at__lte=now + timedelta(minutes=int(value)),
         )
+        return queryset.filter(pk__in=clocks.values("ticket_id"))

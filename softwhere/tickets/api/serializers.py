@@ -73,8 +73,17 @@ class TicketListSerializer(serializers.ModelSerializer):
         read_only_fields: tuple[str, ...] = fields
 
 
+#: Desk-only notes of the ticket header: sent to operator staff, never to client or partner users.
+INTERNAL_FIELDS = ("complementary_data", "alerts")
+
+
 @extend_schema_serializer(description="Ticket complet, avec les transitions possibles pour l'utilisateur.")
 class TicketDetailSerializer(TicketListSerializer):
+    # Declared (not read-only) only so the schema marks them optional: this serializer is never used for input.
+    complementary_data = serializers.CharField(
+        required=False, help_text="Données complémentaires (équipes du support seulement ; absent sinon)."
+    )
+    alerts = serializers.CharField(required=False, help_text="Alertes (équipes du support seulement ; absent sinon).")
     services = ServiceRefSerializer(many=True, read_only=True)
     equipment = EquipmentRefSerializer(many=True, read_only=True)
     reporter = ContactRefSerializer(read_only=True, allow_null=True)
@@ -95,6 +104,13 @@ class TicketDetailSerializer(TicketListSerializer):
     def get_available_transitions(self, ticket: Ticket) -> list[dict[str, Any]]:
         user = self.context["request"].user
         return [AvailableTransitionSerializer.describe(t) for t in available_transitions(ticket, user)]
+
+    def to_representation(self, instance: Ticket) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        if not self.context["request"].user.is_desk_staff:
+            for name in INTERNAL_FIELDS:
+                data.pop(name, None)
+        return data
 
 
 @extend_schema_serializer(description="Ouverture d'un ticket. Client : l'organisation est la sienne ; partenaire : un de ses clients.")

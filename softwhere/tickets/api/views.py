@@ -25,6 +25,7 @@ from .. import actions
 from ..choices import Visibility
 from ..models import ChecklistItem, LedReading, Ticket, TimelineEntry
 from .filters import TicketFilter
+from .pagination import TicketCursorPagination
 from .serializers import (
     AssignRequestSerializer,
     ChecklistItemSerializer,
@@ -50,7 +51,10 @@ def _ticket_response(ticket: Ticket, request: Request, code: int = status.HTTP_2
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Tickets visibles"),
+    list=extend_schema(
+        summary="Tickets visibles",
+        description="Pagination par curseur (lien next) : le coût d'une page ne dépend pas de sa profondeur.",
+    ),
     retrieve=extend_schema(summary="Détail d'un ticket, avec les transitions possibles pour l'utilisateur"),
     create=extend_schema(
         summary="Ouvrir un ticket",
@@ -76,6 +80,7 @@ class TicketViewSet(
     lookup_field = "reference"
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = TicketFilter
+    pagination_class = TicketCursorPagination
     ordering_fields = ("created_at", "updated_at", "priority", "status", "level", "reference")
     ordering = ("-created_at", "-id")
 

@@ -226,9 +226,17 @@ def test_client_filter_on_another_company_returns_nothing(world, grid):
 
 
 def test_pagination(world, grid):
-    body = api_client(world.n1).get("/api/v1/tickets/", {"page_size": 2}).json()
-    assert body["count"] == 5 and len(body["results"]) == 2 and body["next"]
-    assert api_client(world.n1).get("/api/v1/tickets/", {"page": 99}).status_code == 404
+    client = api_client(world.n1)
+    body = client.get("/api/v1/tickets/", {"page_size": 2}).json()
+    assert "count" not in body and len(body["results"]) == 2 and body["next"] and body["previous"] is None
+    # Keyset pagination: following "next" walks every ticket once, newest first, without offsets.
+    seen = [x["reference"] for x in body["results"]]
+    while body["next"]:
+        body = client.get(body["next"]).json()
+        seen += [x["reference"] for x in body["results"]]
+    assert len(seen) == len(set(seen)) == 5
+    assert seen == list(Ticket.objects.order_by("-created_at", "-id").values_list("reference", flat=True))
+    assert client.get("/api/v1/tickets/", {"cursor": "not-a-cursor"}).status_code == 404
 
 
 # --- header edits ------------------------------------------------------------------------------------

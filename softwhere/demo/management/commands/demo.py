@@ -1,7 +1,8 @@
-"""``softwhere demo load [--force | --if-empty]`` and ``softwhere demo logins``."""
+"""``softwhere demo load [--force | --if-empty]``, ``softwhere demo logins`` and ``softwhere demo generate``."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -26,10 +27,21 @@ class Command(BaseCommand):
             help="Ne rien faire (sans erreur) si la base contient d'autres données.",
         )
         sub.add_parser("logins", help="Affiche les identifiants de démonstration.")
+        gen = sub.add_parser("generate", help="Génère un gros jeu de données réaliste (tests de charge).")
+        gen.add_argument("--tickets", type=int, required=True, help="Nombre de tickets à générer.")
+        gen.add_argument(
+            "--companies", type=int, default=None, help="Nombre d'entreprises clientes (défaut : tickets / 100)."
+        )
+        gen.add_argument("--seed", type=int, default=1, help="Graine : même graine, mêmes données.")
+        gen.add_argument("--batch", type=int, default=10_000, help="Tickets écrits par transaction.")
+        gen.add_argument("--json", action="store_true", help="Affiche le rapport en JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "logins":
             self.print_logins()
+            return
+        if options["action"] == "generate":
+            self.generate(options)
             return
         if options["if_empty"] and not demo_loaded() and foreign_data():
             self.stdout.write("Base déjà utilisée : jeu de démonstration non chargé.")
@@ -54,3 +66,29 @@ class Command(BaseCommand):
         width = max(len(u) for u, _, _ in logins)
         for username, role, who in logins:
             self.stdout.write(f"  {username.ljust(width)}  {role:<32} {who}")
+
+    def generate(self, options: dict[str, Any]) -> None:
+        from softwhere.demo.generate import GenerationRefused, generate
+
+        tickets = options["tickets"]
+        companies = options["companies"] or max(10, tickets // 100)
+        if tickets < 1 or companies < 1:
+            raise CommandError("--tickets et --companies doivent être positifs.")
+        verbose = options["verbosity"] > 0 and not options["json"]
+        try:
+            report = generate(
+                tickets=tickets,
+                companies=companies,
+                seed=options["seed"],
+                batch=options["batch"],
+                progress=(lambda msg: self.stderr.write(f"  {msg}")) if verbose else None,
+            )
+        except GenerationRefused as exc:
+            raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
+            return
+        summary = ", ".join(f"{n} {k}" for k, n in report.counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Données générées (graine {report.seed}) : {summary}."))
+        timings = ", ".join(f"{k} {v} s" for k, v in report.seconds.items())
+        self.stdout.write(f"Durées : {timings} ; {report.tickets_per_second:.0f} tickets/s.")

@@ -15,6 +15,7 @@ from softwhere.customers.models import Organisation
 from softwhere.sla.actions import sync_ticket
 from softwhere.sla.calendars import UnknownCalendar, calendar_choices, get_calendar
 from softwhere.sla.models import SlaClock
+from softwhere.sla.pdf import penalty_report_pdf
 from softwhere.sla.reports import BOM, parse_month, penalty_clocks, penalty_report_csv
 from softwhere.sla.services.calendar import BUILTIN_CALENDARS, PARIS, add_business_minutes, business_minutes_between
 from softwhere.sla.services.penalties import penalty_amount, penalty_percent
@@ -53,10 +54,11 @@ class Command(BaseCommand):
         penalty.add_argument("--calendar", default="business-hours", help="Calendrier de la GTR.")
         penalty.add_argument("--monthly-fee", required=True, help="Redevance mensuelle de l'accès (€ HT).")
 
-        report = sub.add_parser("penalty-report", help="Rapport mensuel des pénalités GTR (CSV).")
+        report = sub.add_parser("penalty-report", help="Rapport mensuel des pénalités GTR (CSV ou PDF).")
         report.add_argument("--month", required=True, help="Mois AAAA-MM.")
         report.add_argument("--organisation", help="Identifiant ou nom exact du client.")
-        report.add_argument("--output", help="Fichier de sortie (défaut : sortie standard).")
+        report.add_argument("--output", help="Fichier de sortie (défaut : sortie standard ; obligatoire en PDF).")
+        report.add_argument("--format", choices=["csv", "pdf"], default="csv", help="Format du rapport (défaut : csv).")
 
         refresh = sub.add_parser("refresh", help="Recalcule les compteurs depuis l'historique des tickets.")
         refresh.add_argument("--ticket", help="Référence d'un ticket (défaut : tous les tickets non terminés).")
@@ -108,7 +110,10 @@ class Command(BaseCommand):
             month = parse_month(options["month"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        if options["format"] == "pdf" and not options["output"]:
+            raise CommandError("--output est obligatoire pour un rapport PDF.")
         clocks = SlaClock.objects.all()
+        scope = "tous les clients"
         if options["organisation"]:
             key = options["organisation"]
             org = Organisation.objects.filter(pk=int(key)).first() if key.isdigit() else None
@@ -116,6 +121,11 @@ class Command(BaseCommand):
             if org is None:
                 raise CommandError(f"client introuvable : {key}")
             clocks = clocks.filter(ticket__organisation=org)
+            scope = org.name
+        if options["format"] == "pdf":
+            body = penalty_report_pdf(penalty_clocks(month, clocks), month=month, scope=scope)
+            Path(options["output"]).write_bytes(body)
+            return
         text = penalty_report_csv(penalty_clocks(month, clocks))
         if options["output"]:
             Path(options["output"]).write_text(BOM + text, encoding="utf-8", newline="")

@@ -41,8 +41,11 @@ def find_company(key: str) -> Organisation:
         query |= Q(pk=int(key))
     matches = list(Organisation.objects.filter(query)[:2])
     if len(matches) != 1:
-        raise CommandError(f"Entreprise « {key} » introuvable (SIRET, identifiant ou raison sociale exacte)." if not matches
-                           else f"Plusieurs entreprises correspondent à « {key} » : utilisez le SIRET.")
+        raise CommandError(
+            f"Entreprise « {key} » introuvable (SIRET, identifiant ou raison sociale exacte)."
+            if not matches
+            else f"Plusieurs entreprises correspondent à « {key} » : utilisez le SIRET."
+        )
     return matches[0]
 
 
@@ -92,8 +95,10 @@ class Command(BaseCommand):
         if not check:
             record_audit(None, "telephony.import", org, {"file": Path(file).name, "lines": len(doc.get("lines") or ())})
         verb = "vérifiée" if check else "importée"
-        self.stdout.write(f"Configuration de {org.name} {verb} : {len(doc.get('lines') or ())} lignes, "
-                          f"{len(doc.get('call_groups') or ())} groupements, {len(doc.get('ivrs') or ())} AVI.")
+        self.stdout.write(
+            f"Configuration de {org.name} {verb} : {len(doc.get('lines') or ())} lignes, "
+            f"{len(doc.get('call_groups') or ())} groupements, {len(doc.get('ivrs') or ())} AVI."
+        )
 
     def do_simulate(self, *, file: str, to: str, at: str, caller: str | None, state: str | None, **_: Any) -> None:
         doc = _read_json(file)

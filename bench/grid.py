@@ -1,0 +1,199 @@
+"""Grid, API list, search and ticket page latency through real HTTP against ``softwhere serve``.
+
+Run against a generated database (see bench/README.md)::
+
+    SOFTWHERE_DATABASE_URL=postgres://postgres@127.0.0.1:5432/softwhere_bench \
+        .venv/bin/python bench/grid.py [--requests 30] [--workers 2] [--url http://127.0.0.1:8765]
+
+Without ``--url`` it starts ``softwhere serve`` (gunicorn) on a free port and stops it
+at the end. It creates (or reuses) a ``bench-agent`` N2 login and API token, then
+times each scenario sequentially (one client: server time, not throughput) after two
+warm-up requests. Prints a JSON document, then a short table: p50 / p95 / p99 in ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "softwhere.settings")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import django  # noqa: E402
+
+django.setup()
+
+import httpx  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from softwhere.accounts.models import ApiToken, User  # noqa: E402
+from softwhere.tickets.models import Ticket  # noqa: E402
+
+
+def _credentials() -> tuple[str, str]:
+    user, _ = User.objects.get_or_create(username="bench-agent", defaults={"role": "n2", "is_active": True})
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    _, key = ApiToken.issue(user, "bench")
+    return session.session_key or "", key
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start_server(workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "SOFTWHERE_DEBUG": "0",
+        "SOFTWHERE_DB_CONN_MAX_AGE": "60",
+        "SOFTWHERE_LOG_LEVEL": "WARNING",
+        # Acknowledgement mails of created tickets must not wait on an SMTP server.
+        "SOFTWHERE_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+    }
+    proc = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/softwhere"),
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--no-collectstatic",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            httpx.get(url + "/connexion/", timeout=1)
+            return proc, url
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("softwhere serve did not start")
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def _time(client: httpx.Client, path: str, n: int, params: dict[str, str] | None = None) -> dict[str, float]:
+    for _ in range(2):
+        client.get(path, params=params)
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        response = client.get(path, params=params)
+        samples.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} {params}: HTTP {response.status_code}")
+    return {
+        "p50": round(statistics.median(samples), 1),
+        "p95": round(_percentile(samples, 95), 1),
+        "p99": round(_percentile(samples, 99), 1),
+        "n": n,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--url", default="")
+    args = parser.parse_args()
+
+    total = Ticket.objects.count()
+    sample = Ticket.objects.order_by("-id").values("reference", "organisation_id", "carrier_ticket_reference")[:500]
+    rows = list(sample)
+    busy_org = (
+        Ticket.objects.values("organisation_id")
+        .order_by()
+        .annotate(n=django.db.models.Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    carrier_ref = next((r["carrier_ticket_reference"] for r in rows if r["carrier_ticket_reference"]), "FT-")
+    session, token = _credentials()
+    proc = None
+    url = args.url
+    if not url:
+        proc, url = _start_server(args.workers)
+    try:
+        web = httpx.Client(
+            base_url=url, cookies={settings.SESSION_COOKIE_NAME: session}, timeout=60, headers={"HX-Request": "true"}
+        )
+        api = httpx.Client(base_url=url, headers={"Authorization": f"Token {token}"}, timeout=60)
+        org = str(busy_org["organisation_id"]) if busy_org else ""
+        n = args.requests
+        results: dict[str, dict[str, float]] = {}
+        scenarios = [
+            ("grille : vue par défaut (ouverts, priorité)", web, "/tickets/", {}),
+            ("grille : page 20", web, "/tickets/", {"page": "20"}),
+            (
+                "grille : tous, page 200 (offset 10 000)",
+                web,
+                "/tickets/",
+                {"etat": "tous", "tri": "-age", "page": "200"},
+            ),
+            ("grille : société + état", web, "/tickets/", {"organisation": org, "etat": "tous"}),
+            ("grille : niveau N2 ouverts", web, "/tickets/", {"niveau": "n2"}),
+            ("grille : triée par âge", web, "/tickets/", {"etat": "tous", "tri": "age"}),
+            ("grille : SLA à risque", web, "/tickets/", {"sla": "risque"}),
+            ("grille : recherche référence", web, "/tickets/", {"q": rows[len(rows) // 2]["reference"][:8]}),
+            ("grille : recherche réf. opérateur", web, "/tickets/", {"q": carrier_ref[:9]}),
+            ("grille : plein texte « coupure fibre »", web, "/tickets/", {"q": "coupure fibre", "etat": "tous"}),
+            ("grille : plein texte « voyants PON »", web, "/tickets/", {"q": "voyants PON"}),
+            ("grille : plein texte rare « désenregistré »", web, "/tickets/", {"q": "désenregistré", "etat": "tous"}),
+            ("API : liste", api, "/api/v1/tickets/", {}),
+            ("API : société + ouverts", api, "/api/v1/tickets/", {"organisation": org, "is_open": "true"}),
+            ("API : état escaladé", api, "/api/v1/tickets/", {"status": "escalated"}),
+            ("API : recherche plein texte", api, "/api/v1/tickets/", {"q": "coupure fibre"}),
+            ("page ticket", web, f"/tickets/{rows[0]['reference']}/", {}),
+            ("API : détail ticket", api, f"/api/v1/tickets/{rows[0]['reference']}/", {}),
+        ]
+        for label, client, path, params in scenarios:
+            results[label] = _time(client, path, n, params)
+        # Keyset depth: follow "next" 50 times, then time the 51st page.
+        body = api.get("/api/v1/tickets/", params={"page_size": "50"}).json()
+        for _ in range(50):
+            if not body.get("next"):
+                break
+            body = api.get(body["next"]).json()
+        if body.get("next"):
+            results["API : page 51 (curseur)"] = _time(api, body["next"], n)
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(10)
+    doc = {"tickets": total, "vendor": connection.vendor, "workers": args.workers, "results_ms": results}
+    print(json.dumps(doc, ensure_ascii=False, indent=1))
+    print(f"\n{total} tickets ({connection.vendor}), {n} requêtes par scénario, temps en ms")
+    print(f"{'scénario':<48} {'p50':>7} {'p95':>7} {'p99':>7}")
+    for label, r in results.items():
+        print(f"{label:<48} {r['p50']:>7} {r['p95']:>7} {r['p99']:>7}")
+
+
+if __name__ == "__main__":
+    main()
