@@ -52,6 +52,7 @@ from .services.inbound import (
     ParsedMail,
     UnparseableMail,
     closure_reply_confirms,
+    is_carrier_mail,
     parse_mail,
     reference_candidates,
     strip_quoted,
@@ -778,6 +779,17 @@ def _own_addresses() -> set[str]:
     return {a.lower() for a in (conf.mail_from(), conf.reply_to()) if a}
 
 
+def _hand_to_carrier_gateway(inbound: InboundMail, raw: bytes) -> None:
+    """Inter-operator v1.0a files come by mail too: the interop app journals, checks and answers them."""
+    from softwhere.interop.inbound import ingest_mail
+
+    records = ingest_mail(raw)
+    inbound.outcome = InboundOutcome.CARRIER
+    inbound.reason = "; ".join(
+        f"{r.get_kind_display()} {r.filename or ''} : {r.get_status_display()}".replace("  ", " ") for r in records
+    )[:2000]
+
+
 def _process(inbound: InboundMail, raw: bytes) -> None:
     try:
         parsed = parse_mail(raw)
@@ -801,6 +813,9 @@ def _process(inbound: InboundMail, raw: bytes) -> None:
         .exists()
     ):
         inbound.outcome, inbound.reason = InboundOutcome.IGNORED, "Déjà reçu (même Message-ID)."
+        return
+    if is_carrier_mail(parsed.subject):
+        _hand_to_carrier_gateway(inbound, raw)
         return
     ticket = _find_ticket(parsed)
     contact = _contact_for(parsed.sender, ticket)

@@ -72,6 +72,7 @@ class InboundOutcome(DeskChoices):
     PENDING = "pending", "À traiter"
     THREADED = "threaded", "Rattaché au ticket"
     NEW_TICKET = "new_ticket", "Ticket créé"
+    CARRIER = "carrier", "Transmis à la passerelle opérateurs (SAV FTTH)"
     AUTO_ANSWERED = "auto_answered", "Réponse automatique (formulaire web)"
     IGNORED = "ignored", "Ignoré (message automatique)"
     REJECTED = "rejected", "Rejeté"

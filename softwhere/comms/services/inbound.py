@@ -127,3 +127,11 @@ _REFUSAL = re.compile(
 def closure_reply_confirms(text: str) -> bool:
     """A reply to the closure request confirms it unless it says the problem is still there."""
     return _REFUSAL.search(strip_quoted(text)) is None
+
+
+_CARRIER_SUBJECT = re.compile(r"^\s*(?:(?:re|tr|fw|fwd)\s*:\s*)*SAV\s+FTTH\s*-", re.IGNORECASE)
+
+
+def is_carrier_mail(subject: str) -> bool:
+    """Seed 002's v1.0a files travel under "SAV FTTH - <file name>": they belong to the carrier gateway."""
+    return bool(_CARRIER_SUBJECT.match(subject))

@@ -181,3 +181,32 @@ def test_inbound_mail_text_is_found_by_ticket_search(world: Any, people: Any, co
     actions.receive_message(raw)
     assert list(filter_tickets(Ticket.objects.all(), "onduleur")) == [ticket]
     assert list(filter_tickets(Ticket.objects.all(), "grille")) == [ticket]
+
+
+@pytest.mark.parametrize(
+    ("subject", "carrier"),
+    [
+        ("SAV FTTH - SIGNALEMENT_ORAN_SWHR_20261204093000.csv", True),
+        ("RE: sav ftth - AR_SWHR_ORAN_20261204.csv", True),
+        ("Question sur le SAV FTTH de notre site", False),
+        ("SOFTWHERE INFO INCIDENT 2612000001", False),
+    ],
+)
+def test_carrier_subjects_are_recognised(subject: str, carrier: bool) -> None:
+    from softwhere.comms.services.inbound import is_carrier_mail
+
+    assert is_carrier_mail(subject) is carrier
+
+
+def test_inter_operator_files_go_to_the_carrier_gateway_not_to_the_client_flow(db: None) -> None:
+    """A v1.0a file by mail is journaled by interop (here refused: unknown OI); no web-form auto-answer."""
+    from softwhere.interop.models import InteropMessage
+
+    raw = reply_mail("sav@oi-inconnu.example", "SAV FTTH - SIGNALEMENT_XXXX_SWHR_20261204.csv", "voir PJ")
+    inbound = actions.receive_message(raw)
+    assert inbound.outcome == InboundOutcome.CARRIER
+    [record] = InteropMessage.objects.all()
+    assert record.status == "rejected" and "non configuré" in record.reason
+    assert "Rejeté" in inbound.reason
+    assert mail.outbox == []
+    assert not Ticket.objects.exists()
