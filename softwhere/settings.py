@@ -266,13 +266,15 @@ LOGGING = {
 }
 
 # Outbound mail: a real SMTP relay (SOFTWHERE_SMTP_*; the older SOFTWHERE_EMAIL_HOST/PORT still work).
-# Development without a relay prints mails on the console; production (or any SMTP host given) uses SMTP.
+# Development without a relay writes each mail as a file under var/mail/ (read them there); production
+# (or any SMTP host given) uses SMTP.
 EMAIL_BACKEND = os.environ.get(
     "SOFTWHERE_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION or os.environ.get("SOFTWHERE_SMTP_HOST") or os.environ.get("SOFTWHERE_EMAIL_HOST")
-    else "django.core.mail.backends.console.EmailBackend",
+    else "django.core.mail.backends.filebased.EmailBackend",
 )
+EMAIL_FILE_PATH = str(DATA_DIR / "mail")
 EMAIL_HOST = os.environ.get("SOFTWHERE_SMTP_HOST", os.environ.get("SOFTWHERE_EMAIL_HOST", "localhost"))
 EMAIL_PORT = int(os.environ.get("SOFTWHERE_SMTP_PORT", os.environ.get("SOFTWHERE_EMAIL_PORT", "25")))
 EMAIL_HOST_USER = os.environ.get("SOFTWHERE_SMTP_USER", "")

@@ -6,63 +6,26 @@ Run with ``pytest -m browser``. Screenshots of each main step land in
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.db import connections
-
-# Playwright's sync API runs an event loop in the test thread; the ORM calls made
-# by the test itself (fixtures, final assertions) are still plain synchronous code.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
+from softwhere.core.tests.browser import BROWSER_MARKS, PASSWORD, chromium_page, shot  # noqa: E402
 from softwhere.tickets.choices import Level, TicketStatus, TimelineKind  # noqa: E402
 from softwhere.tickets.models import Ticket  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-PASSWORD = "motdepasse-Test-1"  # the `world` fixture's password
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def page() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
-        context.set_default_timeout(10_000)
-        yield context.new_page()
-        # While Playwright's event loop runs, Django keeps the connections it opens in a separate
-        # (async-context) storage that the usual teardown never sees: close them here, or the
-        # PostgreSQL test database cannot be dropped at the end of the session.
-        connections.close_all()
-        context.close()
-        browser.close()
-
-
-def shot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    with chromium_page(height=900) as page:
+        yield page
 
 
 def login(page: Any, base: str, username: str) -> None:

@@ -6,23 +6,18 @@ Run with ``pytest -m browser``; screenshots land in ``artifacts/screenshots/`` (
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.db import connections
 from django.utils import timezone
-
-# Playwright's sync API runs an event loop in the test thread; the ORM calls of the test stay synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
+from softwhere.core.tests.browser import BROWSER_MARKS, chromium_page, login, shot  # noqa: E402
 from softwhere.orders import actions  # noqa: E402
 from softwhere.orders.choices import OrderStatus, PortabilityStatus  # noqa: E402
 from softwhere.orders.models import Order  # noqa: E402
@@ -30,41 +25,13 @@ from softwhere.orders.services import calendar  # noqa: E402
 
 from .factories import BIC, DATA_VOICE_ITEMS, IBAN, add_role_contacts, file_facts  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "artifacts" / "screenshots"
-PASSWORD = "motdepasse-Test-1"  # the `world` fixture's password
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def page() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="fr-FR")
-        context.set_default_timeout(10_000)
-        yield context.new_page()
-        connections.close_all()  # see softwhere/tests_e2e/test_journey.py
-        context.close()
-        browser.close()
-
-
-def shot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    with chromium_page(height=1000) as page:
+        yield page
 
 
 def fr(day: date) -> str:
@@ -95,10 +62,7 @@ def test_order_blocked_by_missing_rib_then_through_the_11_steps(
         carrier_invoice_date=today - timedelta(days=10),
     )
 
-    page.goto(f"{base}/connexion/")
-    page.fill("input[name=username]", "adv")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    login(page, base, "adv")
     page.wait_for_url(re.compile(r"/tickets/$"))
     page.goto(f"{base}/commandes/")
     page.click(f"text={order.reference}")

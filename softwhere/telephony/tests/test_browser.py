@@ -6,56 +6,32 @@ Run with ``pytest -m browser``; screenshots land in ``artifacts/screenshots/``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 playwright_api = pytest.importorskip("playwright.sync_api")
 
+from softwhere.core.tests.browser import BROWSER_MARKS, chromium_page, login  # noqa: E402
+from softwhere.core.tests.browser import shot as browser_shot  # noqa: E402
 from softwhere.telephony.models import CallGroup, Ivr  # noqa: E402
 
 from .audio import wav  # noqa: E402
 from .builders import A, B, C  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "artifacts" / "screenshots"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def page() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
-        context.set_default_timeout(10_000)
-        yield context.new_page()
-        context.close()
-        browser.close()
+    with chromium_page(height=900) as page:
+        yield page
 
 
 def shot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"telephonie-{name}.png"), full_page=True)
+    browser_shot(page, f"telephonie-{name}")
 
 
 def test_manager_builds_ivr_to_cyclic_group_and_asks_where_a_lunchtime_call_goes(
@@ -63,11 +39,7 @@ def test_manager_builds_ivr_to_cyclic_group_and_asks_where_a_lunchtime_call_goes
 ) -> None:
     expect = playwright_api.expect
     base = live_server.url
-    page.goto(f"{base}/connexion/")
-    page.fill("input[name=username]", tel.manager.username)
-    page.fill("input[name=password]", "motdepasse-Test-1")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    login(page, base, tel.manager.username)
     page.goto(f"{base}/telephonie/")
     expect(page.locator("[data-testid=telephony-menu]")).to_contain_text("Gérer votre offre")
     shot(page, "01-offre")
