@@ -277,8 +277,15 @@ def _outbound(
     if ticket is not None:
         _timeline(message, automatic=automatic, author=None if automatic else author)
     pk = message.pk
+    # The first retry is written with the message, in the same transaction: if the process dies
+    # between the commit and the after-commit send, the worker still sends it (once: row lock).
+    schedule(JOB_DELIVER, timezone.now() + backoff(1), {"message_id": pk}, dedupe_key=_safety_net_key(pk))
     transaction.on_commit(lambda: _deliver_after_commit(pk))
     return message
+
+
+def _safety_net_key(message_id: int) -> str:
+    return f"{JOB_DELIVER}:{message_id}:net"
 
 
 def send_templated_message(
@@ -379,8 +386,8 @@ def _deliver_after_commit(message_id: int) -> None:
     try:
         deliver_message(message_id)
     except Exception:
-        logger.exception("message %s: delivery attempt crashed; retry scheduled", message_id)
-        schedule(JOB_DELIVER, timezone.now() + backoff(1), {"message_id": message_id}, dedupe_key=None)
+        # The first retry was scheduled with the message: the worker takes it from there.
+        logger.exception("message %s: delivery attempt crashed; the worker will retry", message_id)
 
 
 def deliver_message(message_id: int) -> str:
@@ -423,6 +430,7 @@ def deliver_message(message_id: int) -> str:
                 message.status = MessageStatus.FAILED
                 logger.error("message %s: delivery failed for good: %s", message.pk, exc)
             else:
+                cancel(_safety_net_key(message.pk))  # the backoff retry below replaces it
                 schedule(
                     JOB_DELIVER,
                     timezone.now() + backoff(message.attempts),
@@ -436,6 +444,7 @@ def deliver_message(message_id: int) -> str:
         message.sent_at = timezone.now()
         message.last_error = ""
         message.save(update_fields=["attempts", "last_error", "status", "delivered_to", "sent_at"])
+        cancel(_safety_net_key(message.pk))  # sent: the safety net is not needed (a running one is left alone)
     return MessageStatus.SENT
 
 

@@ -199,3 +199,35 @@ def test_partner_user_of_other_scope_cannot_download_attachment(world: Any) -> N
     web = Client()
     web.force_login(other)
     assert web.get("/communications/pieces-jointes/999/").status_code == 404
+
+
+def test_message_is_sent_once_even_if_the_process_dies_before_sending(
+    world: Any, people: Any, committed: Committed, django_capture_on_commit_callbacks: Any, run_worker: Any
+) -> None:
+    """The commit is done but the after-commit send is lost (process killed): the worker sends it, once."""
+    ticket = open_ticket(world, people, committed)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False):  # the callbacks die with the process
+        [message] = actions.send_templated_message(
+            ticket,
+            MessageTemplate.objects.get(code="CLT5"),
+            actor=world.n1,
+            information="Point à 17 h.",
+            channels="mail",
+        )
+    message.refresh_from_db()
+    assert message.status == MessageStatus.PENDING and mail.outbox == []
+    assert run_worker() == 0  # not due yet: a message being sent right now is not raced
+    with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
+        run_worker()
+        run_worker()
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT and message.attempts == 1
+    assert [m.subject for m in mail.outbox] == [message.subject]
+    assert not pending_jobs(actions.JOB_DELIVER).exists()
+
+
+def test_a_message_sent_at_once_leaves_no_job_behind(world: Any, people: Any, committed: Committed) -> None:
+    ticket = open_ticket(world, people, committed)
+    assert Message.objects.filter(ticket=ticket, status=MessageStatus.SENT).exists()
+    assert not pending_jobs(actions.JOB_DELIVER).exists()
