@@ -608,12 +608,13 @@ def diagnosis_jobs(ticket: Ticket) -> QuerySet[ScheduledJob]:
     return ScheduledJob.objects.filter(kind=JOB_DIAGNOSE, payload__ticket_id=ticket.pk).order_by("-created_at", "-id")
 
 
-def request_diagnosis(ticket: Ticket, *, actor: Any) -> ScheduledJob:
+def request_diagnosis(ticket: Ticket, *, actor: Any, trigger: str = Trigger.AGENT) -> ScheduledJob:
     """Queue « Diagnostiquer » for the worker; a request already waiting or running is returned instead.
 
     SSH through a bastion may take a minute per router (connect + login + command
     timeouts): that must not hold a web request, and the evidence must be stored
-    even if the agent closes the page. The worker runs it as the requesting agent.
+    even if the agent closes the page. The worker runs it as the requesting agent,
+    and the runs keep the ``trigger`` (page or API) the request came from.
     """
     from softwhere.jobs.actions import schedule
 
@@ -629,7 +630,7 @@ def request_diagnosis(ticket: Ticket, *, actor: Any) -> ScheduledJob:
         job = schedule(
             JOB_DIAGNOSE,
             timezone.now(),
-            {"ticket_id": ticket.pk, "actor_id": actor.pk},
+            {"ticket_id": ticket.pk, "actor_id": actor.pk, "trigger": trigger},
             max_attempts=DIAGNOSE_MAX_ATTEMPTS,
         )
         record_audit(actor, "diagnostics.requested", ticket, {"job": job.pk})
@@ -640,19 +641,25 @@ def request_diagnosis(ticket: Ticket, *, actor: Any) -> ScheduledJob:
 DIAGNOSE_MAX_ATTEMPTS = 2
 
 
-def run_requested_diagnosis(payload: dict[str, Any]) -> str:
-    """The worker's side of ``request_diagnosis``; a request that became moot is explained in the timeline."""
+def run_requested_diagnosis(payload: dict[str, Any], *, job_id: int | None = None) -> str:
+    """The worker's side of ``request_diagnosis``; a request that became moot is explained in the timeline.
+
+    With ``job_id``, the outcome and the ids of the runs are written back into the
+    job's payload so the request can be read later (API polling) without guessing
+    which runs it produced.
+    """
     from softwhere.accounts.models import User
     from softwhere.jobs.system import system_user
 
     ticket = Ticket.objects.filter(pk=int(payload["ticket_id"])).first()
     if ticket is None:
+        _store_outcome(job_id, payload, "no_ticket", detail="Ticket supprimé.")
         return "no_ticket"
     actor = User.objects.filter(pk=int(payload["actor_id"]), is_active=True).first()
     try:
         if actor is None:
             raise TicketError(TicketErrorCode.ROLE_NOT_ALLOWED, "Le compte qui a demandé le diagnostic est désactivé.")
-        diagnose_ticket(ticket, actor=actor)
+        report = diagnose_ticket(ticket, actor=actor, trigger=payload.get("trigger") or Trigger.AGENT)
     except TicketError as exc:
         log_to_timeline(
             ticket,
@@ -660,8 +667,60 @@ def run_requested_diagnosis(payload: dict[str, Any]) -> str:
             body=f"Diagnostic demandé non exécuté : {exc.message}",
             data={"diagnose": "refused", "code": str(exc.code)},
         )
+        _store_outcome(job_id, payload, "refused", detail=exc.message)
         return "refused"
+    runs = [pk for item in report.items for pk in item.to_dict()["runs"]]
+    detail = "" if report.items else "Aucun équipement concerné n'a de fiche prestation (IP d'administration)."
+    without = [str(e) for e in report.without_sheet]
+    _store_outcome(job_id, payload, "done", detail=detail, runs=runs, without_sheet=without)
     return "done"
+
+
+def _store_outcome(
+    job_id: int | None,
+    payload: dict[str, Any],
+    outcome: str,
+    *,
+    detail: str,
+    runs: list[int] | None = None,
+    without_sheet: list[str] | None = None,
+) -> None:
+    # update(): the worker marks the job done with update() too, so neither write overwrites the other.
+    if job_id is not None:
+        result = {"outcome": outcome, "detail": detail, "runs": runs or [], "without_sheet": without_sheet or []}
+        ScheduledJob.objects.filter(pk=job_id).update(payload={**payload, "result": result})
+
+
+def diagnosis_result(job: ScheduledJob) -> dict[str, Any] | None:
+    """The report of a finished « Diagnostiquer » request, rebuilt from the runs it recorded (None until then).
+
+    Shaped like ``DiagnoseReport.to_dict()`` plus the worker's ``outcome`` and ``detail``.
+    """
+    result = job.payload.get("result")
+    ticket = Ticket.objects.filter(pk=job.payload.get("ticket_id")).first()
+    if result is None or ticket is None:
+        return None
+    report = DiagnoseReport(ticket=ticket)
+    items: dict[int, EquipmentReport] = {}
+    runs = DiagnosticRun.objects.filter(pk__in=result.get("runs", [])).select_related("sheet").order_by("id")
+    for run in runs:
+        if run.sheet is None:
+            continue
+        item = items.get(run.sheet.pk)
+        if item is None:
+            item = items[run.sheet.pk] = EquipmentReport(run.sheet)
+            report.items.append(item)
+        if run.kind == DiagnosticKind.PING:
+            item.ping = run
+        elif run.kind == DiagnosticKind.ALARM_LOG:
+            item.alarm_log = run
+    return {
+        **report.to_dict(),
+        "without_sheet": list(result.get("without_sheet", [])),
+        "outcome": result.get("outcome", ""),
+        "detail": result.get("detail", ""),
+        "runs": list(runs),
+    }
 
 
 # --- Reboot --------------------------------------------------------------------------------------------------

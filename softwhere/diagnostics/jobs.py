@@ -16,4 +16,4 @@ def observation_check(job: ScheduledJob) -> None:
 @job_handler(actions.JOB_DIAGNOSE)
 def diagnose(job: ScheduledJob) -> None:
     """« Diagnostiquer » requested from a ticket page (see ``actions.request_diagnosis``)."""
-    actions.run_requested_diagnosis(job.payload)
+    actions.run_requested_diagnosis(job.payload, job_id=job.pk)

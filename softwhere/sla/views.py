@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,8 +25,7 @@ from softwhere.core.views import AuthedRequest
 from softwhere.customers.models import Organisation
 
 from . import charts as sla_charts
-from . import conf
-from .actions import match_carrier
+from . import conf, selection
 from .calendars import get_calendar
 from .choices import ClockKind, ClockState
 from .models import Carrier, CarrierEscalation, SlaClock
@@ -48,12 +47,18 @@ from .reports import (
     penalty_report_csv,
     penalty_totals,
 )
+from .selection import (
+    MAX_RISK_MINUTES,
+    active_breaches,
+    carrier_ticket_ids,
+    filter_clocks,
+    risk_window,
+    scoped_organisation,
+)
 from .services.calendar import Calendar, business_minutes_between
 from .services.penalties import penalty_amount, penalty_percent
 
 RISK_WINDOWS = (30, 60, 120, 240, 480, 1440)
-#: Upper bound of the "due within N minutes" window: one week.
-MAX_RISK_MINUTES = 7 * 1440
 CHART_PERIODS = (6, 12, 24)
 CHARTS = {"conformite": "compliance", "penalites": "penalties"}
 
@@ -73,43 +78,7 @@ def _detail_url_name(request: AuthedRequest) -> str:
 
 def _organisation(request: AuthedRequest) -> Organisation | None:
     """The ``organisation`` filter, within the user's scope (an out-of-scope id is a 404, as everywhere)."""
-    value = request.GET.get("organisation") or ""
-    if not value:
-        return None
-    if not value.isdigit():
-        raise Http404("Client inconnu.")
-    org = Organisation.objects.visible_to(request.user).filter(pk=int(value)).first()
-    if org is None:
-        raise Http404("Client inconnu.")
-    return org
-
-
-def carrier_ticket_ids(request: AuthedRequest, name: str) -> QuerySet[Any]:
-    """Tickets of one carrier: opened with it (escalation or ticket field) or on one of its accesses.
-
-    A configured carrier matches through its aliases with the escalation rules
-    (``actions.match_carrier``: "France Télécom" is Orange, "SoftWhere" is not "FT");
-    any other text matches as a substring.
-    """
-    from softwhere.inventory.models import Access
-    from softwhere.tickets.models import Ticket
-
-    tickets = Ticket.objects.visible_to(request.user)
-    carrier = Carrier.objects.filter(name__iexact=name).first() or match_carrier(name)
-    if carrier is None:
-        return tickets.filter(
-            Q(carrier__icontains=name)
-            | Q(services__access__carrier__icontains=name)
-            | Q(carrier_escalations__carrier__icontains=name)
-        ).values("pk")
-    ticket_names = set(tickets.exclude(carrier="").values_list("carrier", flat=True).distinct())
-    access_names = set(Access.objects.exclude(carrier="").values_list("carrier", flat=True).distinct())
-    matching = {n for n in ticket_names | access_names if (match_carrier(n) or Carrier()).pk == carrier.pk}
-    return tickets.filter(
-        Q(carrier__in=matching)
-        | Q(services__access__carrier__in=matching)
-        | Q(carrier_escalations__carrier_config=carrier)
-    ).values("pk")
+    return scoped_organisation(request.user, request.GET.get("organisation"))
 
 
 def _filtered(request: AuthedRequest, clocks: QuerySet[SlaClock]) -> tuple[QuerySet[SlaClock], dict[str, Any]]:
@@ -117,12 +86,7 @@ def _filtered(request: AuthedRequest, clocks: QuerySet[SlaClock]) -> tuple[Query
     organisation = _organisation(request)
     kind = request.GET.get("kind") or ""
     carrier = (request.GET.get("carrier") or "").strip()
-    if organisation is not None:
-        clocks = clocks.filter(ticket__organisation=organisation)
-    if kind in ClockKind.values:
-        clocks = clocks.filter(kind=kind)
-    if carrier:
-        clocks = clocks.filter(ticket_id__in=carrier_ticket_ids(request, carrier))
+    clocks = filter_clocks(clocks, request.user, organisation=organisation, kind=kind, carrier=carrier)
     context = {
         "organisations": Organisation.objects.visible_to(request.user).order_by("name"),
         "kinds": ClockKind.choices,
@@ -160,15 +124,6 @@ def _clocks(request: AuthedRequest) -> QuerySet[SlaClock]:
     )
 
 
-def risk_window(value: str | None) -> int:
-    """The "due within N minutes" parameter: any whole number of minutes, clamped to [1, one week]."""
-    try:
-        window = int(value or 60)
-    except ValueError:
-        window = 60
-    return max(1, min(window, MAX_RISK_MINUTES))
-
-
 @login_required
 def at_risk(request: AuthedRequest) -> HttpResponse:
     """Running clocks whose deadline falls within the next N minutes, soonest first."""
@@ -176,7 +131,7 @@ def at_risk(request: AuthedRequest) -> HttpResponse:
     now = timezone.now()
     clocks, context = _filtered(
         request,
-        _clocks(request).filter(state=ClockState.RUNNING, due_at__gt=now, due_at__lte=now + timedelta(minutes=window)),
+        _clocks(request).filter(selection.at_risk(now, window)),
     )
     context.update(
         {
@@ -189,11 +144,6 @@ def at_risk(request: AuthedRequest) -> HttpResponse:
         }
     )
     return render(request, "sla/at_risk.html", context)
-
-
-def active_breaches(now: datetime) -> Q:
-    """Clocks past their deadline on tickets still being worked (also those the worker has not marked yet)."""
-    return Q(state=ClockState.BREACHED, stopped_at__isnull=True) | Q(state=ClockState.RUNNING, due_at__lte=now)
 
 
 @login_required
@@ -226,7 +176,7 @@ def carriers(request: AuthedRequest) -> HttpResponse:
     overdue_only = request.GET.get("hors_delai") == "1"
     escalations = CarrierEscalation.objects.visible_to(request.user).select_related("ticket__organisation")
     if carrier:
-        escalations = escalations.filter(ticket_id__in=carrier_ticket_ids(request, carrier))
+        escalations = escalations.filter(ticket_id__in=carrier_ticket_ids(request.user, carrier))
     stats: dict[str, CarrierStats] = {c.name: CarrierStats(c.name, c.response_hours) for c in configured}
     open_escalations = list(escalations.filter(ended_at__isnull=True).order_by("due_at"))
     for esc in open_escalations:

@@ -92,6 +92,9 @@ def test_operation_ids_are_stable():
         ),
         "interop_signalisations_take_charge_create": ("post", "/api/v1/interop/signalisations/{id}/take-charge/"),
         "interop_signalisations_close_create": ("post", "/api/v1/interop/signalisations/{id}/close/"),
+        "sla_clocks_list": ("get", "/api/v1/sla/clocks/"),
+        "diagnostics_tickets_diagnose": ("post", "/api/v1/diagnostics/tickets/{reference}/diagnose/"),
+        "diagnostics_requests_retrieve": ("get", "/api/v1/diagnostics/requests/{id}/"),
     }
     ops = _operations()
     assert {op_id: ops[op_id][:2] for op_id in expected} == expected

@@ -7,6 +7,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from softwhere.jobs.choices import JobStatus
+
 from ..choices import CredentialKind, Verdict
 from ..models import Bastion, DeviceCredential, DiagnosticRun, KnownHost, ServiceSheet
 
@@ -162,15 +164,43 @@ class EquipmentVerdictSerializer(serializers.Serializer):
     runs = serializers.ListField(child=serializers.IntegerField(), help_text="Vérifications enregistrées.")
 
 
-@extend_schema_serializer(description="Résultat de « Diagnostiquer » : un verdict par équipement concerné.")
-class DiagnoseResponseSerializer(serializers.Serializer):
-    """Result of « Diagnostiquer » on a ticket: one verdict per equipment concerned."""
+def _values(choices: Any) -> str:
+    return ", ".join(f"{value} ({label})" for value, label in choices)
 
-    ticket = serializers.CharField()
-    equipment = EquipmentVerdictSerializer(many=True)
+
+@extend_schema_serializer(
+    description=(
+        "Demande « Diagnostiquer » exécutée en arrière-plan : interrogez poll_url jusqu'à ce que status "
+        "vaille done (résultat et vérifications présents) ou failed."
+    )
+)
+class DiagnosisRequestSerializer(serializers.Serializer):
+    """A queued « Diagnostiquer »: the job's state and, once the worker is done, its report and runs.
+
+    ``status`` is a plain string (values in its help) so no new enum component clashes
+    with the job statuses published elsewhere.
+    """
+
+    id = serializers.IntegerField(help_text="Identifiant de la demande.")
+    ticket = serializers.CharField(help_text="Référence du ticket.")
+    status = serializers.CharField(help_text=f"État de la demande : {_values(JobStatus.choices)}.")
+    status_label = serializers.CharField()
+    requested_at = serializers.DateTimeField()
+    done_at = serializers.DateTimeField(allow_null=True, help_text="null tant que la demande n'est pas traitée.")
+    poll_url = serializers.CharField(help_text="Adresse à interroger (GET) pour suivre la demande.")
+    outcome = serializers.CharField(
+        allow_null=True,
+        help_text=(
+            "Une fois traitée : done (diagnostic exécuté), refused (ticket terminé ou compte désactivé entre-temps) "
+            "ou no_ticket ; null avant."
+        ),
+    )
+    detail = serializers.CharField(allow_blank=True, help_text="Explication en cas de refus ou d'échec.")
+    equipment = EquipmentVerdictSerializer(many=True, help_text="Verdict par équipement concerné (vide avant la fin).")
     without_sheet = serializers.ListField(
         child=serializers.CharField(), help_text="Équipements concernés sans fiche prestation."
     )
+    runs = DiagnosticRunSerializer(many=True, help_text="Vérifications enregistrées par cette demande.")
 
 
 @extend_schema_serializer(description="Demande de redémarrage confirmée (N2).")

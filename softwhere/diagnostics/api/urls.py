@@ -5,6 +5,7 @@ from .views import (
     BastionViewSet,
     CredentialViewSet,
     DiagnoseView,
+    DiagnosisRequestView,
     DiagnosticRunViewSet,
     KnownHostViewSet,
     RebootView,
@@ -20,6 +21,7 @@ router.register("diagnostics/bastions", BastionViewSet, basename="bastion")
 
 urlpatterns = [
     path("diagnostics/tickets/<str:reference>/diagnose/", DiagnoseView.as_view(), name="diagnostics-diagnose"),
+    path("diagnostics/requests/<int:pk>/", DiagnosisRequestView.as_view(), name="diagnostics-request"),
     path("diagnostics/tickets/<str:reference>/reboot/", RebootView.as_view(), name="diagnostics-reboot"),
     *router.urls,
 ]

@@ -11,6 +11,7 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
@@ -19,6 +20,8 @@ from rest_framework.views import APIView
 
 from softwhere.core.api.permissions import IsDeskStaff, RoleForWrites
 from softwhere.core.api.schema import CONFLICT
+from softwhere.jobs.choices import JobStatus
+from softwhere.jobs.models import ScheduledJob
 from softwhere.tickets.models import Ticket
 
 from .. import actions
@@ -27,7 +30,7 @@ from ..models import Bastion, DeviceCredential, DiagnosticRun, KnownHost, Servic
 from .serializers import (
     BastionSerializer,
     CredentialSerializer,
-    DiagnoseResponseSerializer,
+    DiagnosisRequestSerializer,
     DiagnosticRunDetailSerializer,
     DiagnosticRunSerializer,
     KnownHostSerializer,
@@ -198,18 +201,70 @@ def _ticket(request: Request, reference: str) -> Ticket:
     return get_object_or_404(Ticket.objects.visible_to(request.user), reference=reference)
 
 
+def _request_payload(request: Request, job: ScheduledJob, ticket: Ticket) -> dict[str, Any]:
+    result = actions.diagnosis_result(job) if job.status == JobStatus.DONE else None
+    detail = result["detail"] if result else ""
+    if job.status == JobStatus.FAILED:
+        detail = "Le diagnostic a échoué sur le serveur ; relancez-le ou consultez les vérifications du ticket."
+    elif job.status == JobStatus.CANCELLED:
+        detail = "Demande annulée."
+    return {
+        "id": job.pk,
+        "ticket": ticket.reference,
+        "status": job.status,
+        "status_label": JobStatus(job.status).label,
+        "requested_at": job.created_at,
+        "done_at": job.done_at,
+        "poll_url": request.build_absolute_uri(reverse("diagnostics-request", args=[job.pk])),
+        "outcome": result["outcome"] if result else None,
+        "detail": detail,
+        "equipment": result["equipment"] if result else [],
+        "without_sheet": result["without_sheet"] if result else [],
+        "runs": result["runs"] if result else [],
+    }
+
+
 class DiagnoseView(APIView):
+    """Queue « Diagnostiquer » like the ticket page does: SSH checks take too long for a request.
+
+    The terminal (``softwhere diag``) stays synchronous; the API answers 202 and the
+    client polls the request.
+    """
+
     permission_classes = [IsDeskStaff]
 
     @extend_schema(
         operation_id="diagnostics_tickets_diagnose",
         summary="Diagnostiquer : ping et journal d'alarmes de chaque équipement concerné (les deux extrémités)",
+        description=(
+            "Met le diagnostic en file d'attente (exécuté en arrière-plan, comme depuis la page du ticket) et "
+            "répond 202 avec la demande ; une demande déjà en attente ou en cours pour ce ticket est renvoyée "
+            "telle quelle. Suivez-la avec poll_url."
+        ),
         request=None,
-        responses={200: DiagnoseResponseSerializer, 409: CONFLICT},
+        responses={202: DiagnosisRequestSerializer, 409: CONFLICT},
     )
     def post(self, request: Request, reference: str) -> Response:
-        report = actions.diagnose_ticket(_ticket(request, reference), actor=request.user, trigger=Trigger.API)
-        return Response(DiagnoseResponseSerializer(report.to_dict()).data)
+        ticket = _ticket(request, reference)
+        job = actions.request_diagnosis(ticket, actor=request.user, trigger=Trigger.API)
+        data = DiagnosisRequestSerializer(_request_payload(request, job, ticket)).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["poll_url"]})
+
+
+class DiagnosisRequestView(APIView):
+    """State of one queued « Diagnostiquer », scoped through its ticket (out of scope: 404)."""
+
+    permission_classes = [IsDeskStaff]
+
+    @extend_schema(
+        operation_id="diagnostics_requests_retrieve",
+        summary="Suivre une demande « Diagnostiquer » : état, puis verdicts et vérifications une fois terminée",
+        responses={200: DiagnosisRequestSerializer},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        job = get_object_or_404(ScheduledJob, pk=pk, kind=actions.JOB_DIAGNOSE)
+        ticket = get_object_or_404(Ticket.objects.visible_to(request.user), pk=job.payload.get("ticket_id"))
+        return Response(DiagnosisRequestSerializer(_request_payload(request, job, ticket)).data)
 
 
 class RebootView(APIView):

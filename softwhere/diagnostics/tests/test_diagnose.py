@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +14,7 @@ import time_machine
 from django.template import RequestContext, Template
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from softwhere.core import testing as t
 from softwhere.core.models import AuditEntry
@@ -205,20 +207,63 @@ def test_reboot_view(p2p: SimpleNamespace, ticket: Any, world: SimpleNamespace) 
 # --- API ---------------------------------------------------------------------------------------------------
 
 
-def test_api_diagnose_and_evidence(p2p: SimpleNamespace, ticket: Any, world: SimpleNamespace) -> None:
+def test_api_diagnose_is_queued_then_polled(p2p: SimpleNamespace, ticket: Any, world: SimpleNamespace) -> None:
     client = api_client(world.n1)
     response = client.post(f"/api/v1/diagnostics/tickets/{ticket.reference}/diagnose/")
-    assert response.status_code == 200, response.content
-    body = response.json()
+    assert response.status_code == 202, response.content
+    queued = response.json()
+    assert (queued["status"], queued["outcome"], queued["equipment"], queued["runs"]) == ("pending", None, [], [])
+    poll = urlparse(queued["poll_url"]).path
+    assert poll == f"/api/v1/diagnostics/requests/{queued['id']}/" and response["Location"] == queued["poll_url"]
+    # Nothing ran inside the request; a second call while queued returns the same request.
+    assert DiagnosticRun.objects.count() == 0
+    again = client.post(f"/api/v1/diagnostics/tickets/{ticket.reference}/diagnose/")
+    assert again.status_code == 202 and again.json()["id"] == queued["id"]
+    assert client.get(poll).json()["status"] == "pending"
+
+    assert Worker(worker_id="test").run_pending() == 1
+    body = client.get(poll).json()
+    assert (body["status"], body["outcome"], body["ticket"]) == ("done", "done", ticket.reference)
     assert [e["verdict"] for e in body["equipment"]] == ["stable", "stable"]
+    assert [e["equipment"] for e in body["equipment"]] == [p2p.sheet_a.equipment_id, p2p.sheet_b.equipment_id]
     assert all(e["message"].startswith("stable depuis le 16/06/2025") for e in body["equipment"])
+    assert len(body["runs"]) == 4 and {(r["trigger"], r["actor"]) for r in body["runs"]} == {("api", "n1")}
+    assert sorted(r["id"] for r in body["runs"]) == sorted(i for e in body["equipment"] for i in e["runs"])
+
     runs = client.get("/api/v1/diagnostics/runs/", {"ticket": ticket.reference, "kind": "alarm_log"}).json()
     assert runs["count"] == 2 and all("raw_output" not in r for r in runs["results"])
     detail = client.get(f"/api/v1/diagnostics/runs/{runs['results'][0]['id']}/").json()
     assert "show configure reporting alarm-log" in detail["raw_output"]
     for payload in (body, runs, detail):
         assert_no_secret(payload)
+    assert api_client(world.client_user).get(poll).status_code == 403
     assert api_client(world.client_user).get("/api/v1/diagnostics/runs/").status_code == 403
+    assert client.get(f"/api/v1/diagnostics/requests/{queued['id'] + 1000}/").status_code == 404
+
+
+def test_api_diagnose_refused_by_the_worker_and_by_the_request(
+    p2p: SimpleNamespace, ticket: Any, world: SimpleNamespace
+) -> None:
+    client = api_client(world.n1)
+    poll = urlparse(client.post(f"/api/v1/diagnostics/tickets/{ticket.reference}/diagnose/").json()["poll_url"]).path
+    Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.CLOSED)
+    assert Worker(worker_id="test").run_pending() == 1
+    body = client.get(poll).json()
+    assert (body["status"], body["outcome"], body["runs"]) == ("done", "refused", [])
+    assert body["detail"] == "Ticket terminé : diagnostic impossible."
+    # Once closed, the request itself is refused (409) and an ADV user may not diagnose (403).
+    refused = client.post(f"/api/v1/diagnostics/tickets/{ticket.reference}/diagnose/")
+    assert refused.status_code == 409 and refused.json()["code"] == "transition_not_allowed"
+    Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.NEW)
+    assert api_client(world.adv).post(f"/api/v1/diagnostics/tickets/{ticket.reference}/diagnose/").status_code == 403
+
+
+def test_diagnosis_request_reads_only_diagnose_jobs(world: SimpleNamespace) -> None:
+    """The poll endpoint must not disclose other background jobs by id."""
+    from softwhere.jobs.actions import schedule
+
+    other = schedule(actions.JOB_OBSERVATION_CHECK, timezone.now(), {"watch_id": 0, "seq": 0})
+    assert api_client(world.n1).get(f"/api/v1/diagnostics/requests/{other.pk}/").status_code == 404
 
 
 def test_api_credentials_never_show_the_secret(world: SimpleNamespace) -> None:

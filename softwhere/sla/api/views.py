@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +19,14 @@ from softwhere.jobs.actions import pending_jobs
 from softwhere.sla.actions import JOB_OBSERVATION_CLOSE
 from softwhere.sla.choices import ClockKind, ClockState
 from softwhere.sla.models import CarrierEscalation, SlaClock
+from softwhere.sla.selection import (
+    MAX_RISK_MINUTES,
+    active_breaches,
+    at_risk,
+    filter_clocks,
+    risk_window,
+    scoped_organisation,
+)
 from softwhere.sla.snapshots import LiveClock, live_clocks
 from softwhere.tickets.models import Ticket
 
@@ -102,19 +109,45 @@ class TicketSlaView(generics.GenericAPIView[Ticket]):
     summary="Compteurs SLA (supervision)",
     description=(
         "Compteurs enregistrés, tels que calculés lors de leur dernier recalcul (à chaque événement du ticket "
-        "et à chaque échéance). Réservé aux équipes du support."
+        "et à chaque échéance). Mêmes filtres que les pages SLA : compteurs à risque, dépassés, par client et "
+        "par opérateur. Réservé aux équipes du support."
     ),
     parameters=[
         OpenApiParameter("state", OpenApiTypes.STR, enum=ClockState.values, description="État du compteur."),
         OpenApiParameter("kind", OpenApiTypes.STR, enum=ClockKind.values, description="Type de compteur."),
         OpenApiParameter(
-            "at_risk_minutes", OpenApiTypes.INT, description="Compteurs en cours dont l'échéance tombe dans N minutes."
+            "at_risk_minutes",
+            OpenApiTypes.INT,
+            description=(
+                "Compteurs en cours dont l'échéance tombe dans les N prochaines minutes "
+                f"(borné entre 1 et {MAX_RISK_MINUTES})."
+            ),
         ),
-        OpenApiParameter("organisation", OpenApiTypes.INT, description="Identifiant du client."),
+        OpenApiParameter(
+            "breached",
+            OpenApiTypes.BOOL,
+            description="true : compteurs dépassés sur des tickets encore en cours de traitement.",
+        ),
+        OpenApiParameter(
+            "organisation",
+            OpenApiTypes.INT,
+            description="Identifiant du client ; un client inconnu ou hors de votre périmètre répond 404.",
+        ),
+        OpenApiParameter(
+            "carrier",
+            OpenApiTypes.STR,
+            description=(
+                "Opérateur du ticket (ouvert chez lui ou sur l'un de ses accès) ; un opérateur configuré est "
+                "reconnu par ses alias (« France Télécom » = Orange)."
+            ),
+        ),
     ],
 )
 class SlaClockListView(generics.ListAPIView[SlaClock]):
-    """Stored clocks (as of their last computation) for supervision; desk staff only."""
+    """Stored clocks (as of their last computation) for supervision; desk staff only.
+
+    Filters are those of the SLA pages (``selection``), so the API and the pages never disagree.
+    """
 
     serializer_class = SlaClockSerializer
     permission_classes = [IsDeskStaff]
@@ -122,15 +155,20 @@ class SlaClockListView(generics.ListAPIView[SlaClock]):
 
     def get_queryset(self) -> QuerySet[SlaClock]:
         params = self.request.query_params
-        qs = SlaClock.objects.visible_to(self.request.user).select_related("ticket__organisation")
+        user = self.request.user
+        qs = SlaClock.objects.visible_to(user).select_related("ticket__organisation")
         if params.get("state") in ClockState.values:
             qs = qs.filter(state=params["state"])
-        if params.get("kind") in ClockKind.values:
-            qs = qs.filter(kind=params["kind"])
-        if (params.get("organisation") or "").isdigit():
-            qs = qs.filter(ticket__organisation_id=int(params["organisation"]))
-        if (params.get("at_risk_minutes") or "").isdigit():
-            now = timezone.now()
-            horizon = now + timedelta(minutes=int(params["at_risk_minutes"]))
-            qs = qs.filter(state=ClockState.RUNNING, due_at__gt=now, due_at__lte=horizon)
+        qs = filter_clocks(
+            qs,
+            user,
+            organisation=scoped_organisation(user, params.get("organisation")),
+            kind=params.get("kind") or "",
+            carrier=params.get("carrier") or "",
+        )
+        now = timezone.now()
+        if params.get("at_risk_minutes"):
+            qs = qs.filter(at_risk(now, risk_window(params["at_risk_minutes"])))
+        if (params.get("breached") or "").lower() in ("true", "1"):
+            qs = qs.filter(active_breaches(now))
         return qs.order_by("due_at", "id")
