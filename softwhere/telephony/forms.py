@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+from softwhere.core.views import add_errors_to_form
 
 from .choices import (
     PHONE_MODELS,
@@ -21,27 +25,25 @@ from .choices import (
     OverflowMode,
     RestrictionProfile,
 )
-from .models import Line
+from .models import Calendar, Line
 from .services.config import FORWARD_KINDS, default_services, merge_defaults
 from .services.numbers import normalize_number
-from .services.rules import FORWARD_KINDS_BY_LINE, FORWARD_LABELS, HARDWARE_BY_LINE, SERVICE_KINDS, schema_issues
+from .services.rules import (
+    FORWARD_KINDS_BY_LINE,
+    FORWARD_LABELS,
+    HARDWARE_BY_LINE,
+    SERVICE_KINDS,
+    calendar_issues,
+    schema_issues,
+)
 
 DAY_CHOICES = [(d, WEEKDAY_NAMES[i].capitalize()) for i, d in enumerate(WEEKDAYS)]
 
 
 class CalendarForm(forms.Form):
+    """Name and closure days of a calendar; its schedules and closure periods are the two formsets below."""
+
     name = forms.CharField(label="Nom du calendrier", max_length=120)
-    days = forms.MultipleChoiceField(
-        label="Les jours où s'applique l'horaire type",
-        choices=DAY_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        initial=["lun", "mar", "mer", "jeu", "ven"],
-    )
-    start = forms.TimeField(label="De", initial="09:00", widget=forms.TimeInput(attrs={"type": "time"}))
-    end = forms.TimeField(label="À", initial="18:00", widget=forms.TimeInput(attrs={"type": "time"}))
-    lunch = forms.BooleanField(label="Pause déjeuner", required=False)
-    lunch_start = forms.TimeField(label="Pause de", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
-    lunch_end = forms.TimeField(label="à", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     closure_days = forms.CharField(
         label="Jours de fermeture", required=False, help_text="Dates AAAA-MM-JJ séparées par des virgules."
     )
@@ -55,12 +57,154 @@ class CalendarForm(forms.Form):
                 raise forms.ValidationError(f"Date invalide : {d} (AAAA-MM-JJ).") from exc
         return days
 
-    def action_kwargs(self) -> dict[str, Any]:
+
+class HhmmField(forms.CharField):
+    """An hour as the document stores it, « HH:MM », where « 24:00 » closes at midnight (schema ``hhmm``).
+
+    A text input, not ``type=time``: browsers cannot hold 24:00 and would blank it when editing.
+    """
+
+    _pattern = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)|24:00")
+
+    def __init__(self, **kwargs: Any) -> None:
+        attrs = {"placeholder": "HH:MM", "inputmode": "numeric", "size": 6}
+        super().__init__(max_length=5, widget=forms.TextInput(attrs=attrs), **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = str(super().to_python(value)).strip().replace("h", ":")
+        if not text:
+            return ""
+        if not self._pattern.fullmatch(text):
+            raise forms.ValidationError("Heure invalide : saisissez HH:MM (de 00:00 à 24:00).")
+        hours, minutes = text.split(":")
+        return f"{int(hours):02d}:{minutes}"
+
+
+class ScheduleForm(forms.Form):
+    """One schedule type: the weekdays it applies to, its hours and an optional lunch break."""
+
+    days = forms.MultipleChoiceField(
+        label="Les jours où s'applique l'horaire type", choices=DAY_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    start = HhmmField(label="De")
+    end = HhmmField(label="À")
+    lunch = forms.BooleanField(label="Pause déjeuner", required=False)
+    lunch_start = HhmmField(label="Pause de", required=False)
+    lunch_end = HhmmField(label="à", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        if d.get("lunch") and not (d.get("lunch_start") and d.get("lunch_end")):
+            self.add_error("lunch_start", "Indiquez le début et la fin de la pause déjeuner.")
+        return d
+
+    def schedule(self) -> dict[str, Any]:
         d = self.cleaned_data
-        schedule: dict[str, Any] = {"days": d["days"], "start": f"{d['start']:%H:%M}", "end": f"{d['end']:%H:%M}"}
-        if d["lunch"] and d["lunch_start"] and d["lunch_end"]:
-            schedule["lunch_break"] = {"start": f"{d['lunch_start']:%H:%M}", "end": f"{d['lunch_end']:%H:%M}"}
-        return {"name": d["name"], "schedules": [schedule], "closure_days": d["closure_days"]}
+        out: dict[str, Any] = {"days": d["days"], "start": d["start"], "end": d["end"]}
+        if d["lunch"]:
+            out["lunch_break"] = {"start": d["lunch_start"], "end": d["lunch_end"]}
+        return out
+
+    @staticmethod
+    def initial_from(schedule: dict[str, Any]) -> dict[str, Any]:
+        lunch = schedule.get("lunch_break") or {}
+        return {
+            "days": schedule["days"],
+            "start": schedule["start"],
+            "end": schedule["end"],
+            "lunch": bool(lunch),
+            "lunch_start": lunch.get("start"),
+            "lunch_end": lunch.get("end"),
+        }
+
+
+class ClosurePeriodForm(forms.Form):
+    first_day = forms.DateField(label="Du", widget=forms.DateInput(attrs={"type": "date"}))
+    last_day = forms.DateField(label="Au", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def period(self) -> dict[str, str]:
+        return {k: self.cleaned_data[k].isoformat() for k in ("first_day", "last_day")}
+
+
+ScheduleFormSet = forms.formset_factory(ScheduleForm, extra=0, can_delete=True)
+ClosurePeriodFormSet = forms.formset_factory(ClosurePeriodForm, extra=0, can_delete=True)
+NEW_CALENDAR_SCHEDULE = {"days": ["lun", "mar", "mer", "jeu", "ven"], "start": "09:00", "end": "18:00"}
+
+# Where a rule's error (``services.rules.calendar_issues`` path tail) is shown on a schedule row.
+_SCHEDULE_ERROR_FIELDS = {"days": "days", "start": "start", "end": "end", "lunch_break": "lunch_start"}
+
+
+class CalendarEditor:
+    """The calendar page: main form + schedules formset + closure periods formset, as one unit.
+
+    ``is_valid`` also runs the seed's calendar rules (``calendar_issues``) so that each error lands on its
+    row before anything is saved; ``actions.create_calendar`` / ``update_calendar`` re-check the company.
+    """
+
+    def __init__(self, data: Any = None, *, calendar: Calendar | None = None) -> None:
+        if calendar is None:
+            main: dict[str, Any] = {}
+            schedules = [ScheduleForm.initial_from(NEW_CALENDAR_SCHEDULE)]
+            periods: list[dict[str, Any]] = []
+        else:
+            main = {"name": calendar.name, "closure_days": ", ".join(calendar.closure_days)}
+            schedules = [ScheduleForm.initial_from(s) for s in calendar.schedules]
+            periods = list(calendar.closure_periods)
+        if data is not None:
+            # Bound rows are compared to nothing, so only truly blank rows count as « left empty ».
+            schedules, periods = [], []
+        self.form = CalendarForm(data, initial=main)
+        self.schedules = ScheduleFormSet(data, initial=schedules, prefix="schedules")
+        self.periods = ClosurePeriodFormSet(data, initial=periods, prefix="periods")
+        self._schedule_forms: list[ScheduleForm] = []
+        self._period_forms: list[ClosurePeriodForm] = []
+
+    @staticmethod
+    def _kept(formset: forms.BaseFormSet) -> list[Any]:
+        """Rows to save: not marked « Supprimer » and not blank rows added but left empty."""
+        deleted = set(map(id, formset.deleted_forms))
+        return [f for f in formset.forms if id(f) not in deleted and f.cleaned_data]
+
+    def is_valid(self) -> bool:
+        valid = all([self.form.is_valid(), self.schedules.is_valid(), self.periods.is_valid()])
+        if not valid:
+            return False
+        self._schedule_forms = self._kept(self.schedules)
+        self._period_forms = self._kept(self.periods)
+        issues = calendar_issues(self.action_kwargs())
+        for issue in issues:
+            self._place(issue.path, issue.message)
+        return not issues
+
+    def _place(self, path: str, message: str) -> None:
+        match = re.fullmatch(r"(schedules|closure_periods)\[(\d+)\](?:\.(\w+))?", path)
+        if match is None:  # « au moins un type d'horaire » and anything not tied to a row
+            self.form.add_error(None, message)
+        elif match[1] == "schedules":
+            self._schedule_forms[int(match[2])].add_error(_SCHEDULE_ERROR_FIELDS.get(match[3] or ""), message)
+        else:
+            self._period_forms[int(match[2])].add_error("last_day", message)
+
+    def action_kwargs(self) -> dict[str, Any]:
+        return {
+            "name": self.form.cleaned_data["name"],
+            "schedules": [f.schedule() for f in self._schedule_forms],
+            "closure_periods": [f.period() for f in self._period_forms],
+            "closure_days": self.form.cleaned_data["closure_days"],
+        }
+
+    def add_action_errors(self, exc: ValidationError) -> None:
+        add_errors_to_form(self.form, exc)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(
+            self.form.errors
+            or any(self.schedules.errors)
+            or self.schedules.non_form_errors()
+            or any(self.periods.errors)
+            or self.periods.non_form_errors()
+        )
 
 
 class CallGroupForm(forms.Form):
@@ -452,3 +596,64 @@ class DirectoryContactForm(forms.Form):
     name = forms.CharField(label="Nom", max_length=120)
     number = forms.CharField(label="Numéro", max_length=20)
     short_number = forms.CharField(label="Numéro court", max_length=9, required=False)
+
+
+# Where ``create_line``'s errors (keyed by the rule path's last segment) are shown on the line form.
+_LINE_ERROR_FIELDS = {
+    **{kind.value: "kind" for kind in LineKind},  # « Plus aucun forfait … disponible » (offer.plans.<plan>)
+    "kind": "hw_kind",  # hardware.kind: the line's plan itself is a closed choice
+    "model": "hw_model",
+    "mac": "hw_mac",
+    "site": "site",
+}
+
+
+class LineCreateForm(forms.Form):
+    """« Ajouter une ligne » : plan, site, number, user identity and support; the rules live in the actions."""
+
+    kind = forms.ChoiceField(label="Forfait")
+    site = forms.ChoiceField(label="Site", help_text="Une ligne mobile va sur le pseudo-site des lignes mobiles.")
+    number = forms.CharField(label="Numéro", max_length=20)
+    first_name = forms.CharField(label="Prénom", max_length=80, required=False)
+    last_name = forms.CharField(label="Nom", max_length=80, required=False)
+    email = forms.EmailField(label="E-mail (identifiant unique)", required=False)
+    name = forms.CharField(label="Nom de la ligne (analogique)", max_length=120, required=False)
+    associated_mobile = forms.CharField(label="Ligne mobile associée", max_length=20, required=False)
+    hw_kind = forms.ChoiceField(label="Matériel", choices=HardwareKind.choices, initial=HardwareKind.POSTE_IP)
+    hw_model = forms.ChoiceField(label="Marque - modèle", required=False)
+    hw_mac = forms.CharField(label="Adresse MAC", required=False)
+
+    def __init__(
+        self, *args: Any, sites: list[tuple[str, str]], available: dict[str, int | None], **kwargs: Any
+    ) -> None:
+        """``available`` : plans left per line kind (None: not counted, e.g. mobile lines), shown in the choice."""
+        super().__init__(*args, **kwargs)
+        self.fields["site"].choices = sites  # type: ignore[attr-defined]
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            (k.value, k.label if available.get(k.value) is None else f"{k.label} ({available[k.value]} disponible(s))")
+            for k in LineKind
+        ]
+        self.fields["hw_model"].choices = [("", "—"), *((m, m) for m in PHONE_MODELS)]  # type: ignore[attr-defined]
+
+    def action_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of ``actions.create_line`` (site resolved by the view)."""
+        d = self.cleaned_data
+        hardware = {"kind": d["hw_kind"], "model": d["hw_model"] or None, "mac": d["hw_mac"].strip() or None}
+        return {
+            "kind": d["kind"],
+            "number": d["number"],
+            "hardware": {k: v for k, v in hardware.items() if v},
+            **{
+                k: d[k].strip()
+                for k in ("first_name", "last_name", "email", "name", "associated_mobile")
+                if d[k].strip()
+            },
+        }
+
+    def add_action_errors(self, exc: ValidationError) -> None:
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc.messages)
+            return
+        for key, errors in exc.message_dict.items():
+            field = key if key in self.fields and key not in _LINE_ERROR_FIELDS else _LINE_ERROR_FIELDS.get(key)
+            self.add_error(field, errors)

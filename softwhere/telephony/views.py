@@ -24,14 +24,15 @@ from softwhere.customers.choices import OrganisationKind
 from softwhere.customers.models import Organisation
 
 from . import actions
-from .choices import Option, Plan
+from .choices import LineKind, Option, Plan
 from .forms import (
-    CalendarForm,
+    CalendarEditor,
     CallGroupForm,
     DirectoryContactForm,
     IvrForm,
     LibraryAnnouncementForm,
     LineAnnouncementForm,
+    LineCreateForm,
     LineServicesForm,
     PickupGroupForm,
     SimulateForm,
@@ -48,7 +49,7 @@ from .models import (
     TelephonySite,
 )
 from .services.calendar import PARIS
-from .services.document import export_document
+from .services.document import ensure_pseudo_site, export_document
 from .services.numbers import normalize_number
 from .services.simulator import state_from_dict
 
@@ -152,18 +153,40 @@ def service(request: AuthedRequest, org_id: int) -> HttpResponse:
 
 @login_required
 def calendar_create(request: AuthedRequest, org_id: int) -> HttpResponse:
+    return _calendar_page(request, _company(request, org_id), None)
+
+
+@login_required
+def calendar_edit(request: AuthedRequest, org_id: int, pk: int) -> HttpResponse:
     org = _company(request, org_id)
-    form = CalendarForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    calendar = get_object_or_404(Calendar.objects.visible_to(request.user), pk=pk, organisation=org)
+    return _calendar_page(request, org, calendar)
+
+
+def _calendar_page(request: AuthedRequest, org: Organisation, calendar: Calendar | None) -> HttpResponse:
+    """Every schedule, closure period and closure day of a calendar, saved together by one action."""
+    editor = CalendarEditor(request.POST or None, calendar=calendar)
+    if request.method == "POST" and editor.is_valid():
         try:
-            calendar = actions.create_calendar(org, actor=request.user, **form.action_kwargs())
+            if calendar is None:
+                saved = actions.create_calendar(org, actor=request.user, **editor.action_kwargs())
+            else:
+                saved = actions.update_calendar(calendar, actor=request.user, **editor.action_kwargs())
         except ValidationError as exc:
-            add_errors_to_form(form, exc)
+            editor.add_action_errors(exc)
         else:
-            messages.success(request, f"Calendrier « {calendar.name} » créé.")
+            done = "créé" if calendar is None else "modifié"
+            messages.success(request, f"Calendrier « {saved.name} » {done}.")
             return redirect("telephony:service", org_id=org.pk)
+    title = "Nouveau calendrier" if calendar is None else f"Modifier le calendrier « {calendar.name} »"
     return _page(
-        request, "telephony/form.html", org, "service", form=form, title="Nouveau calendrier", testid="calendar-form"
+        request,
+        "telephony/calendar_form.html",
+        org,
+        "service",
+        editor=editor,
+        title=title,
+        status=400 if editor.has_errors else 200,
     )
 
 
@@ -254,6 +277,49 @@ def line_detail(request: AuthedRequest, org_id: int, pk: int) -> HttpResponse:
         memberships=memberships,
         form=form,
         status=400 if form is not None and form.errors else 200,
+    )
+
+
+def _available_plans(org: Organisation) -> dict[str, int | None]:
+    """Plans left per line kind (subscribed minus assigned, as on « Gérer votre offre »); mobiles take none."""
+    subscription = Offer.objects.filter(organisation=org).first()
+    subscribed = subscription.plans if subscription else {}
+    used = Counter(Line.objects.filter(organisation=org).values_list("kind", flat=True))
+    left: dict[str, int | None] = {
+        kind: int(subscribed.get(kind, 0)) - used[kind]
+        for kind in (Plan.FIXE, Plan.NUMERO_FIXE_MOBILE, Plan.ANALOGIQUE)
+    }
+    return {**left, "mobile": None}
+
+
+@login_required
+def line_create(request: AuthedRequest, org_id: int) -> HttpResponse:
+    """« Ajouter une ligne » for the manager; the plan count and identity rules are the action's."""
+    org = _company(request, org_id)
+    sites, _ = _choices(org)
+    form = LineCreateForm(request.POST or None, sites=sites, available=_available_plans(org))
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.action_kwargs()
+        if kwargs["kind"] == LineKind.MOBILE:
+            site = ensure_pseudo_site(org)
+        else:
+            site = get_object_or_404(TelephonySite, pk=form.cleaned_data["site"], organisation=org)
+        try:
+            line = actions.create_line(org, actor=request.user, site=site, **kwargs)
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, f"Ligne {line.number} créée.")
+            return redirect("telephony:line", org_id=org.pk, pk=line.pk)
+    return _page(
+        request,
+        "telephony/form.html",
+        org,
+        "lignes",
+        form=form,
+        title="Nouvelle ligne",
+        testid="line-form",
+        status=400 if form.errors else 200,
     )
 
 

@@ -251,11 +251,12 @@ class _Checker:
             self.calendar_hours(p, cal)
 
     def calendar_hours(self, p: str, cal: dict[str, Any]) -> None:
+        pre = f"{p}." if p else ""
         if not cal.get("schedules"):
-            self.add(f"{p}.schedules", "Les horaires d'ouverture sont obligatoires (au moins un type d'horaire).")
+            self.add(f"{pre}schedules", "Les horaires d'ouverture sont obligatoires (au moins un type d'horaire).")
         seen: dict[str, int] = {}
         for j, s in enumerate(cal.get("schedules") or ()):
-            sp = f"{p}.schedules[{j}]"
+            sp = f"{pre}schedules[{j}]"
             if not s["days"]:
                 self.add(f"{sp}.days", "Choisissez au moins un jour où s'applique l'horaire type.")
             for day in s["days"]:
@@ -277,7 +278,7 @@ class _Checker:
                     self.add(f"{sp}.lunch_break", "La pause déjeuner doit être comprise dans les horaires d'ouverture.")
         for j, period in enumerate(cal.get("closure_periods") or ()):
             if period["first_day"] > period["last_day"]:
-                self.add(f"{p}.closure_periods[{j}]", "Le premier jour de la période doit précéder le dernier.")
+                self.add(f"{pre}closure_periods[{j}]", "Le premier jour de la période doit précéder le dernier.")
 
     def check_calendar_ref(self, path: str, name: str | None, *, required: bool = False) -> None:
         if not name:
@@ -759,6 +760,16 @@ def check_document(doc: Any, *, foreign_numbers: Iterable[str] = (), foreign_ema
     if structural:
         return structural
     return _Checker(doc, set(foreign_numbers), set(foreign_emails)).run()
+
+
+def calendar_issues(cal: dict[str, Any]) -> list[Issue]:
+    """The rules of one calendar alone, with paths relative to it (``schedules[1].end``).
+
+    Forms use it to place each error on its schedule row; the actions still re-check the whole company.
+    """
+    checker = _Checker({}, set(), set())
+    checker.calendar_hours("", cal)
+    return checker.issues
 
 
 def calendar_references(doc: dict[str, Any]) -> Counter[str]:

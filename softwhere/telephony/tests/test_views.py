@@ -54,16 +54,19 @@ def test_search_lines_by_name_number_and_site(tel: SimpleNamespace) -> None:
 def test_calendar_form_creates_through_the_action_and_shows_rule_errors(tel: SimpleNamespace) -> None:
     c = client_for(tel.manager)
     url = f"/telephonie/{tel.org.pk}/calendriers/nouveau/"
+    management = {"schedules-TOTAL_FORMS": 1, "schedules-INITIAL_FORMS": 1, "periods-TOTAL_FORMS": 0}
+    management["periods-INITIAL_FORMS"] = 0
     ok = c.post(
         url,
         {
+            **management,
             "name": "Magasin",
-            "days": ["lun", "sam"],
-            "start": "10:00",
-            "end": "19:00",
-            "lunch": "on",
-            "lunch_start": "12:30",
-            "lunch_end": "13:30",
+            "schedules-0-days": ["lun", "sam"],
+            "schedules-0-start": "10:00",
+            "schedules-0-end": "19:00",
+            "schedules-0-lunch": "on",
+            "schedules-0-lunch_start": "12:30",
+            "schedules-0-lunch_end": "13:30",
         },
     )
     assert ok.status_code == 302
@@ -71,7 +74,16 @@ def test_calendar_form_creates_through_the_action_and_shows_rule_errors(tel: Sim
         "start": "12:30",
         "end": "13:30",
     }
-    bad = c.post(url, {"name": "Inversé", "days": ["lun"], "start": "18:00", "end": "09:00"})
+    bad = c.post(
+        url,
+        {
+            **management,
+            "name": "Inversé",
+            "schedules-0-days": ["lun"],
+            "schedules-0-start": "18:00",
+            "schedules-0-end": "09:00",
+        },
+    )
     assert "L&#x27;heure de fin doit suivre l&#x27;heure de début." in bad.content.decode()
 
 
