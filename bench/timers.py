@@ -153,7 +153,7 @@ def main() -> None:
                 """,
                 [KIND],
             )
-            lost, twice, effects = cur.fetchone()
+            lost, twice, effects = (int(v) for v in cur.fetchone())
             cur.execute("SELECT COUNT(*) FROM core_auditentry WHERE action = %s", [KIND])
             all_effects = cur.fetchone()[0]
         connection.close()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from .choices import JobStatus
@@ -32,8 +31,9 @@ def schedule(
     fields = {"kind": kind, "due_at": due_at, "payload": payload or {}, "max_attempts": max_attempts}
     if dedupe_key is None:
         return ScheduledJob.objects.create(**fields)
-    with transaction.atomic():
-        job, _ = ScheduledJob.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)
+    # get_or_create already wraps its INSERT in a savepoint and re-reads on a unique conflict:
+    # an outer atomic() only added a SAVEPOINT/RELEASE round trip per job.
+    job, _ = ScheduledJob.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)
     return job
 
 

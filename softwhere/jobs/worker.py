@@ -90,19 +90,14 @@ class Worker:
             }
             if skip_locked:
                 with transaction.atomic():
-                    job = (
-                        ScheduledJob.objects.select_for_update(skip_locked=True)
-                        .filter(_claimable(now))
-                        .order_by("due_at", "id")
-                        .first()
-                    )
+                    job = self._next_candidate(now, skip_locked=True)
                     if job is None:
                         return None
                     if self._give_up_if_exhausted(job, now):
                         continue
                     ScheduledJob.objects.filter(pk=job.pk).update(**lease_fields)
                     return job.pk
-            job = ScheduledJob.objects.filter(_claimable(now)).order_by("due_at", "id").first()
+            job = self._next_candidate(now, skip_locked=False)
             if job is None:
                 return None
             if self._give_up_if_exhausted(job, now):
@@ -110,6 +105,26 @@ class Worker:
             if ScheduledJob.objects.filter(_claimable(now), pk=job.pk).update(**lease_fields):
                 return job.pk
             # Another worker won the compare-and-set: look again.
+
+    @staticmethod
+    def _next_candidate(now: object, *, skip_locked: bool) -> ScheduledJob | None:
+        """Expired leases first (rare: a worker died), then due jobs by due time.
+
+        Two queries, each walking its own index and stopping at the first row. A single
+        ``OR`` of both, ordered by ``(due_at, id)``, made PostgreSQL read and sort every
+        due job on each claim: 8 ms per claim with 10 000 timers due at once (bench/timers.py).
+        Due jobs are ordered by ``due_at`` alone so the ``(status, due_at)`` index serves the
+        order; ties come in index order.
+        """
+        candidates = (
+            ScheduledJob.objects.filter(status=JobStatus.RUNNING, locked_until__lt=now).order_by("due_at", "id"),
+            ScheduledJob.objects.filter(status=JobStatus.PENDING, due_at__lte=now).order_by("due_at"),
+        )
+        for qs in candidates:
+            job = (qs.select_for_update(skip_locked=True) if skip_locked else qs).first()
+            if job is not None:
+                return job
+        return None
 
     def _give_up_if_exhausted(self, job: ScheduledJob, now: object) -> bool:
         """A job whose lease expired after its last allowed attempt killed its workers: stop retrying it."""

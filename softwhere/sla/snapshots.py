@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 
 from softwhere.inventory.choices import GTR_ELIGIBLE_TECHNOLOGIES, GtrOption
 from softwhere.inventory.models import Access
@@ -75,6 +76,11 @@ class PlannedClock:
         return self.access.pk if self.access is not None else None
 
     def spec(self) -> ClockSpec:
+        return self._spec
+
+    @cached_property
+    def _spec(self) -> ClockSpec:
+        """Read once per planned clock: projecting then scheduling a clock asked for its calendar row twice."""
         return ClockSpec(self.kind, get_calendar(self.calendar_id), self.target_minutes)
 
 

@@ -142,9 +142,18 @@ def create_ticket(
             alerts=alerts,
             carrier_ticket_reference=carrier_ticket_reference,
         )
-        ticket.services.set(services)
-        ticket.equipment.set(equipment)
-        _log(ticket, TimelineKind.CREATED, actor, f"Ticket créé ({Channel(channel).label}).", visibility=Visibility.PUBLIC)
+        # A new ticket has no links yet: add() inserts them without set()'s read of the existing ones.
+        if services:
+            ticket.services.add(*services)
+        if equipment:
+            ticket.equipment.add(*equipment)
+        _log(
+            ticket,
+            TimelineKind.CREATED,
+            actor,
+            f"Ticket créé ({Channel(channel).label}).",
+            visibility=Visibility.PUBLIC,
+        )
         if case is not None:
             _qualify(ticket, case, actor)
         _emit(ticket, "created", actor)

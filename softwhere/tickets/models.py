@@ -101,7 +101,7 @@ class Ticket(models.Model):
         ordering = ["-created_at", "-id"]
         # Composite indexes follow the grid's sorts (priority then age, id as tie-break) so a page of
         # 50 is read in index order and never sorts the table; the partial ones cover the default
-        # "open tickets" view, filtered by team (level), company or assignee (docs/scale.md).
+        # "open tickets" view, filtered by team (level), company or assignee (docs/performance.md).
         indexes = [
             models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["organisation", "status"]),
