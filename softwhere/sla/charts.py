@@ -18,8 +18,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from softwhere.core.frdates import month_label
+
 from .choices import ClockKind
-from .reports import Compliance, month_label
+from .reports import Compliance
 
 # Servers have no display: should anything in the process reach for pyplot, it gets Agg too.
 matplotlib.use("Agg")

@@ -18,8 +18,10 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from softwhere.core.frdates import month_label
+
 from .models import SlaClock
-from .reports import month_label, report_row
+from .reports import report_row
 
 TABLE_HEADER = [
     "Ticket",

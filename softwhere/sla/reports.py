@@ -126,42 +126,6 @@ def penalty_report_csv(clocks: QuerySet[SlaClock]) -> str:
 
 # --- Monthly series for the charts ---------------------------------------------------------------------
 
-MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-#: Abbreviations of the Imprimerie nationale, as on French calendars ("janv. 2026").
-MONTHS_FR_SHORT = (
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-)
-
-
-def month_label(month: date, *, short: bool = False) -> str:
-    """French month name without relying on the process locale (servers often run in C/en_US)."""
-    names = MONTHS_FR_SHORT if short else MONTHS_FR
-    return f"{names[month.month - 1]} {month.year}"
-
 
 def month_of(instant: datetime) -> date:
     """The Paris-time month an instant belongs to (a clock stopped at 00:30 on the 1st counts in the new month)."""

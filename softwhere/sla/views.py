@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from softwhere.core.frdates import month_label
 from softwhere.core.views import AuthedRequest
 from softwhere.customers.models import Organisation
 
@@ -38,7 +39,6 @@ from .reports import (
     compliance_by_client,
     last_months,
     month_bounds,
-    month_label,
     monthly_compliance,
     monthly_penalties,
     parse_month,

@@ -12,22 +12,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from softwhere.core.frdates import month_label
+
 INVOICE_DELAY_DAYS = 30
 HISTORY_MONTHS = 12
-MONTH_NAMES = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def first_of_month(day: date) -> date:
@@ -59,10 +47,6 @@ def quarter_end(year: int, quarter: int) -> date:
 def invoice_deadline(year: int, quarter: int) -> date:
     """Q1 → 30 April, Q2 → 30 July, Q3 → 30 October, Q4 → 30 January."""
     return quarter_end(year, quarter) + timedelta(days=INVOICE_DELAY_DAYS)
-
-
-def month_label(month: date) -> str:
-    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
 
 
 @dataclass(frozen=True)

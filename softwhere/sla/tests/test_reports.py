@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from softwhere.core.frdates import month_label
 from softwhere.sla.reports import (
     ClockOutcome,
     Compliance,
@@ -15,7 +16,6 @@ from softwhere.sla.reports import (
     add_months,
     compliance_by_client,
     last_months,
-    month_label,
     month_of,
     monthly_compliance,
     monthly_penalties,
