@@ -349,6 +349,20 @@ def _choices(org: Organisation) -> tuple[list[tuple[str, str]], list[tuple[str, 
     return sites, members
 
 
+def _group_settings(d: dict[str, Any]) -> dict[str, Any]:
+    """The queue settings shared by the create and edit forms of a call group."""
+    return {
+        "distribution": d["distribution"],
+        "max_rings": d["max_rings"],
+        "max_waiting_calls": d["max_waiting_calls"],
+        "max_wait_seconds": d["max_wait_seconds"],
+        "overflow_mode": d["overflow_mode"],
+        "overflow_number": normalize_number(d["overflow_number"] or ""),
+        "inter_call_delay_enabled": d["inter_call_delay_enabled"],
+        "inter_call_delay_seconds": d["inter_call_delay_seconds"],
+    }
+
+
 @login_required
 def group_create(request: AuthedRequest, org_id: int) -> HttpResponse:
     org = _company(request, org_id)
@@ -364,14 +378,7 @@ def group_create(request: AuthedRequest, org_id: int) -> HttpResponse:
                 name=d["name"],
                 number=d["number"],
                 members=d["members"],
-                distribution=d["distribution"],
-                max_rings=d["max_rings"],
-                max_waiting_calls=d["max_waiting_calls"],
-                max_wait_seconds=d["max_wait_seconds"],
-                overflow_mode=d["overflow_mode"],
-                overflow_number=normalize_number(d["overflow_number"] or ""),
-                inter_call_delay_enabled=d["inter_call_delay_enabled"],
-                inter_call_delay_seconds=d["inter_call_delay_seconds"],
+                **_group_settings(d),
             )
         except ValidationError as exc:
             add_errors_to_form(form, exc)
@@ -498,14 +505,7 @@ def group_edit(request: AuthedRequest, org_id: int, pk: int) -> HttpResponse:
                 actor=request.user,
                 members=ordered,
                 name=d["name"],
-                distribution=d["distribution"],
-                max_rings=d["max_rings"],
-                max_waiting_calls=d["max_waiting_calls"],
-                max_wait_seconds=d["max_wait_seconds"],
-                overflow_mode=d["overflow_mode"],
-                overflow_number=normalize_number(d["overflow_number"] or ""),
-                inter_call_delay_enabled=d["inter_call_delay_enabled"],
-                inter_call_delay_seconds=d["inter_call_delay_seconds"],
+                **_group_settings(d),
             )
         except ValidationError as exc:
             add_errors_to_form(form, exc)
