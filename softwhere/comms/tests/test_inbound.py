@@ -131,7 +131,10 @@ def test_known_contact_without_reference_opens_a_mail_ticket(
     ticket = Ticket.objects.get(pk=inbound.ticket_id)
     assert (ticket.channel, ticket.reporter, ticket.organisation) == (Channel.MAIL, people.client, world.partner_client)
     assert ticket.subject == "Plus de connexion internet" and ticket.status == TicketStatus.NEW
-    assert ticket.triage_predictions.exists()  # softwhere.triage pre-qualified it
+    [prediction] = ticket.triage_predictions.all()  # softwhere.triage pre-qualified it
+    # Internet down with the box's LED red: loss of the WAN link, service interrupted (seed 000).
+    assert prediction.case_id == "incident_internet_perte_wan"
+    assert (ticket.case_id, ticket.service_state) == ("incident_internet_perte_wan", "interrompu")
     assert ticket.messages.filter(direction="in").count() == 1
     assert ticket.messages.filter(purpose="acknowledgement").exists()  # the opening confirmation with the number
 
