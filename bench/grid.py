@@ -144,12 +144,15 @@ def main() -> None:
         web = httpx.Client(
             base_url=url, cookies={settings.SESSION_COOKIE_NAME: session}, timeout=60, headers={"HX-Request": "true"}
         )
+        # First display of a page: the whole document, not the HTMX fragment the filters fetch.
+        page = httpx.Client(base_url=url, cookies={settings.SESSION_COOKIE_NAME: session}, timeout=60)
         api = httpx.Client(base_url=url, headers={"Authorization": f"Token {token}"}, timeout=60)
         org = str(busy_org["organisation_id"]) if busy_org else ""
         n = args.requests
         results: dict[str, dict[str, float]] = {}
         scenarios = [
             ("grille : vue par défaut (ouverts, priorité)", web, "/tickets/", {}),
+            ("grille : page complète (premier affichage)", page, "/tickets/", {}),
             ("grille : page 20", web, "/tickets/", {"page": "20"}),
             (
                 "grille : tous, page 200 (offset 10 000)",
@@ -170,7 +173,8 @@ def main() -> None:
             ("API : société + ouverts", api, "/api/v1/tickets/", {"organisation": org, "is_open": "true"}),
             ("API : état escaladé", api, "/api/v1/tickets/", {"status": "escalated"}),
             ("API : recherche plein texte", api, "/api/v1/tickets/", {"q": "coupure fibre"}),
-            ("page ticket", web, f"/tickets/{rows[0]['reference']}/", {}),
+            ("page ticket", page, f"/tickets/{rows[0]['reference']}/", {}),
+            ("page nouveau ticket", page, "/tickets/nouveau/", {}),
             ("API : détail ticket", api, f"/api/v1/tickets/{rows[0]['reference']}/", {}),
         ]
         for label, client, path, params in scenarios:

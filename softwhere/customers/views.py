@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -38,16 +38,53 @@ def _open_tickets_of(**outer: str) -> object:
     )
 
 
+def company_search(qs: QuerySet[Organisation], term: str) -> QuerySet[Organisation]:
+    """Name or city contains the term, or the SIRET starts with it (spaces ignored)."""
+    return qs.filter(Q(name__icontains=term) | Q(siret__startswith=term.replace(" ", "")) | Q(city__icontains=term))
+
+
+OPTION_LIMIT = 50
+
+
+@login_required
+def company_options(request: AuthedRequest) -> HttpResponse:
+    """``<option>`` list of matching companies for ``core.widgets.SearchableSelect`` (HTMX)."""
+    field = request.GET.get("champ", "")
+    term = request.GET.get(f"{field}_recherche", "").strip() if field else ""
+    qs = Organisation.objects.visible_to(request.user).exclude(kind=OrganisationKind.OPERATOR)
+    if request.GET.get("actifs") == "1":
+        qs = qs.filter(is_active=True)
+    companies = (
+        list(company_search(qs, term).order_by("name", "pk").only("id", "name")[: OPTION_LIMIT + 1]) if term else []
+    )
+    return render(
+        request,
+        "customers/_options.html",
+        {
+            "empty": request.GET.get("vide", ""),
+            "companies": companies[:OPTION_LIMIT],
+            "more": len(companies) > OPTION_LIMIT,
+            "term": term,
+        },
+    )
+
+
 @login_required
 def company_list(request: AuthedRequest) -> HttpResponse:
     qs = Organisation.objects.visible_to(request.user).exclude(kind=OrganisationKind.OPERATOR)
     term = request.GET.get("q", "").strip()
     if term:
-        qs = qs.filter(Q(name__icontains=term) | Q(siret__startswith=term.replace(" ", "")) | Q(city__icontains=term))
+        qs = company_search(qs, term)
     kind = request.GET.get("type", "")
     if kind in OrganisationKind.values:
         qs = qs.filter(kind=kind)
-    sites = Site.objects.filter(organisation=OuterRef("pk")).order_by().values("organisation").annotate(n=Count("pk")).values("n")
+    sites = (
+        Site.objects.filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     qs = qs.select_related("partner").annotate(
         site_count=_count(sites), open_tickets=_count(_open_tickets_of(organisation="pk"))
     )
@@ -55,7 +92,12 @@ def company_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "customers/company_list.html",
-        {"page": page, "term": term, "kind": kind, "kinds": [c for c in OrganisationKind.choices if c[0] != "operator"]},
+        {
+            "page": page,
+            "term": term,
+            "kind": kind,
+            "kinds": [c for c in OrganisationKind.choices if c[0] != "operator"],
+        },
     )
 
 
@@ -68,7 +110,11 @@ def company_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         .filter(organisation=org)
         .annotate(
             service_count=_count(
-                Service.objects.filter(site=OuterRef("pk")).order_by().values("site").annotate(n=Count("pk")).values("n")
+                Service.objects.filter(site=OuterRef("pk"))
+                .order_by()
+                .values("site")
+                .annotate(n=Count("pk"))
+                .values("n")
             ),
             open_tickets=_count(_open_tickets_of(site="pk")),
         )
@@ -107,6 +153,11 @@ def site_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "customers/site_detail.html",
-        {"site": site, "services": [s.specific() for s in services], "equipment": equipment,
-         "contacts": contacts, "tickets": tickets},
+        {
+            "site": site,
+            "services": [s.specific() for s in services],
+            "equipment": equipment,
+            "contacts": contacts,
+            "tickets": tickets,
+        },
     )

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from softwhere.core.widgets import SearchableSelect
 from softwhere.customers.models import Organisation, Site
 
 from .choices import LINK_TECHNOLOGY_CHOICES, FeeKind, ItemKind
@@ -264,7 +265,7 @@ class OrderCreateForm(OrderFileForm):
     organisation = forms.ModelChoiceField(
         label="Client",
         queryset=Organisation.objects.none(),
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        widget=SearchableSelect(attrs={"class": "form-select form-select-sm"}),
     )
     site = forms.ModelChoiceField(
         label="Site d'installation",

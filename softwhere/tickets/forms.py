@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from softwhere.accounts.choices import AGENT_ROLES
@@ -18,6 +19,7 @@ from softwhere.accounts.models import User
 from softwhere.catalogue.choices import CaseDomain, CaseFamily
 from softwhere.catalogue.leds import LedMemo
 from softwhere.catalogue.models import ResolutionCase
+from softwhere.core.widgets import SearchableSelect
 from softwhere.customers.choices import OrganisationKind
 from softwhere.customers.models import Contact, Organisation, Site
 from softwhere.interop.services import codes as interop_codes
@@ -103,11 +105,13 @@ class TicketFilterForm(DeskForm):
         choices=[*STATUS_GROUPS.items(), ("", "──────────"), *TicketStatus.choices],
     )
     niveau = forms.ChoiceField(label="Niveau", required=False, choices=[("", "Tous"), *Level.choices])
-    service = forms.ChoiceField(
-        label="État du service", required=False, choices=[("", "Tous"), *ServiceState.choices]
-    )
+    service = forms.ChoiceField(label="État du service", required=False, choices=[("", "Tous"), *ServiceState.choices])
     organisation = forms.ModelChoiceField(
-        label="Raison sociale", required=False, queryset=Organisation.objects.none(), empty_label="Toutes"
+        label="Raison sociale",
+        required=False,
+        queryset=Organisation.objects.none(),
+        empty_label="Toutes",
+        widget=SearchableSelect(),
     )
     affecte = forms.ChoiceField(label="Affecté à", required=False)
     famille = forms.ChoiceField(
@@ -127,7 +131,9 @@ class TicketFilterForm(DeskForm):
         super().__init__(*args, **kwargs)
         org_field = self.fields["organisation"]
         assert isinstance(org_field, forms.ModelChoiceField)
-        org_field.queryset = Organisation.objects.visible_to(user).exclude(kind=OrganisationKind.OPERATOR).only("id", "name")
+        org_field.queryset = (
+            Organisation.objects.visible_to(user).exclude(kind=OrganisationKind.OPERATOR).only("id", "name")
+        )
         agents = [(str(u.pk), str(u)) for u in agent_queryset().only("id", "first_name", "last_name", "username")]
         affecte = self.fields["affecte"]
         assert isinstance(affecte, forms.ChoiceField)
@@ -157,7 +163,21 @@ class TicketCreateForm(DeskForm):
     """Agent form: organisation → site → services / equipment, narrowed as the agent picks."""
 
     organisation = forms.ModelChoiceField(
-        label="Raison sociale", queryset=Organisation.objects.none(), empty_label="— choisir la société —"
+        label="Raison sociale",
+        queryset=Organisation.objects.none(),
+        empty_label="— choisir la société —",
+        # Picking a company redraws its sites, contacts and services (HTMX).
+        widget=SearchableSelect(
+            active_only=True,
+            attrs={
+                "hx-get": reverse_lazy("tickets:create"),
+                "hx-trigger": "change",
+                "hx-include": "#ticket-create",
+                "hx-target": "#dependent-fields",
+                "hx-select": "#dependent-fields",
+                "hx-swap": "outerHTML",
+            },
+        ),
     )
     site = forms.ModelChoiceField(
         label="Site", required=False, queryset=Site.objects.none(), empty_label="— sans site précis —"
@@ -193,7 +213,8 @@ class TicketCreateForm(DeskForm):
         sites = Site.objects.visible_to(user).filter(organisation_id=org_id) if org_id else Site.objects.none()
         self._set_queryset("site", sites)
         self._set_queryset(
-            "reporter", Contact.objects.visible_to(user).filter(organisation_id=org_id) if org_id else Contact.objects.none()
+            "reporter",
+            Contact.objects.visible_to(user).filter(organisation_id=org_id) if org_id else Contact.objects.none(),
         )
         # Services and equipment are offered once a site of the chosen company is picked.
         self.site_selected = bool(site_id and sites.filter(pk=site_id).exists())
