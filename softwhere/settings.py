@@ -89,6 +89,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "softwhere.urls"
 WSGI_APPLICATION = "softwhere.wsgi.application"
 
+# Common widgets written in Python (byte-identical to Django's templates): see core/form_renderer.py.
+FORM_RENDERER = "softwhere.core.form_renderer.DeskFormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

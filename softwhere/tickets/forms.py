@@ -82,6 +82,12 @@ class CaseChoiceField(forms.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=case_choices, **kwargs)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> CaseChoiceField:
+        """Each form gets the catalogue read once (a callable would be re-read on every iteration)."""
+        field: CaseChoiceField = super().__deepcopy__(memo)  # type: ignore[misc]
+        field.choices = case_choices()
+        return field
+
     def clean(self, value: Any) -> ResolutionCase | None:
         value = super().clean(value)
         if not value:
@@ -318,7 +324,9 @@ class LedReadingForm(DeskForm):
         label="Équipement", required=False, queryset=Equipment.objects.none(), empty_label="— non précisé —"
     )
 
-    def __init__(self, *args: Any, memo: LedMemo, equipment: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, memo: LedMemo, equipment: Any = None, available: list[Equipment] | None = None, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("prefix", memo.kind)
         super().__init__(*args, **kwargs)
         self.memo = memo
@@ -326,6 +334,13 @@ class LedReadingForm(DeskForm):
         assert isinstance(field, forms.ModelChoiceField)
         kind = EquipmentKind.ONT if memo.kind == "ont" else EquipmentKind.ROUTER
         field.queryset = equipment.filter(kind=kind) if equipment is not None else Equipment.objects.none()
+        if available is not None:
+            # The ticket page already holds the site's equipment: offer it without a query per memo.
+            offered = [e for e in available if e.kind == kind]
+            field.widget.choices = [("", field.empty_label), *((e.pk, field.label_from_instance(e)) for e in offered)]
+            self.has_equipment = bool(offered)
+        else:
+            self.has_equipment = field.queryset.exists()
         for led in memo.leds:
             self.fields[f"led_{led.code}"] = forms.ChoiceField(
                 label=led.label,

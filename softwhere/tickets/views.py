@@ -415,13 +415,19 @@ def _ticket_context(request: AuthedRequest, ticket: Ticket) -> dict[str, Any]:
             }
         )
     site_equipment = Equipment.objects.filter(site_id=ticket.site_id) if ticket.site_id else None
+    available = list(site_equipment) if site_equipment is not None else []
     readings = list(ticket.led_readings.select_related("recorded_by", "equipment"))
     memos = leds.load_memos()
     led_forms = []
     for kind, memo in memos.items():
         done_before = any(r.device == kind and r.phase == "before" for r in readings)
         led_forms.append(
-            LedReadingForm(memo=memo, equipment=site_equipment, initial={"phase": "after" if done_before else "before"})
+            LedReadingForm(
+                memo=memo,
+                equipment=site_equipment,
+                available=available,
+                initial={"phase": "after" if done_before else "before"},
+            )
         )
     edit_form = TicketEditForm(initial={f: getattr(ticket, f) for f in TicketEditForm.base_fields})
     now = timezone.now()
