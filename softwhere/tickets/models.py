@@ -129,6 +129,9 @@ class Ticket(models.Model):
                 condition=models.Q(status__in=OPEN),
             ),
             models.Index(fields=["organisation", "created_at", "id"], name="ticket_org_age"),
+            # « Tous les états » keeps the priority sort: a busy company has tens of thousands of tickets.
+            models.Index(fields=["priority", "created_at", "id"], name="ticket_prio"),
+            models.Index(fields=["organisation", "priority", "created_at", "id"], name="ticket_org_prio"),
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,10 @@ from ..models import Ticket
 
 
 class TicketFilter(filters.FilterSet):
+    # distinct=False: django-filter's default SELECT DISTINCT over every column defeats the ordered
+    # indexes (25 000 escalated tickets sorted on disk at 1 M); these filters never join a to-many table.
     status = filters.MultipleChoiceFilter(
+        distinct=False,
         choices=TicketStatus.choices, label="État (répétable : ?status=new&status=in_progress)"
     )
     is_open = filters.BooleanFilter(
@@ -28,8 +31,8 @@ class TicketFilter(filters.FilterSet):
     assignee = filters.NumberFilter(field_name="assignee_id")
     unassigned = filters.BooleanFilter(field_name="assignee", lookup_expr="isnull", label="Sans affectation")
     case = filters.CharFilter(field_name="case_id", label="Identifiant du cas de résolution")
-    service_state = filters.MultipleChoiceFilter(choices=ServiceState.choices, label="État du service (répétable)")
-    priority = filters.TypedMultipleChoiceFilter(choices=Priority.choices, coerce=int, label="Priorité (répétable)")
+    service_state = filters.MultipleChoiceFilter(distinct=False, choices=ServiceState.choices, label="État du service (répétable)")
+    priority = filters.TypedMultipleChoiceFilter(distinct=False, choices=Priority.choices, coerce=int, label="Priorité (répétable)")
     channel = filters.ChoiceFilter(choices=Channel.choices)
     created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte", label="Créé à partir de")
     created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt", label="Créé avant")

@@ -512,3 +512,15 @@ def test_led_readings_are_for_agents_on_open_tickets(world):
     response = api_client(world.n1).post(f"/api/v1/tickets/{ticket.reference}/led-readings/", body)
     assert response.status_code == 409 and response.json()["code"] == "transition_not_allowed"
     assert not LedReading.objects.exists()
+
+
+def test_repeatable_filters_do_not_make_the_list_distinct(world, django_assert_max_num_queries):
+    """SELECT DISTINCT over every column stops PostgreSQL from reading the ordered indexes (docs/performance.md)."""
+    escalated = actions.transition_ticket(_qualified(world), "escalate", actor=world.n1, reason="Besoin N2")
+    _ticket(world, subject="Autre")
+    params = {"status": ["escalated", "waiting_carrier"], "priority": ["3"], "service_state": ["interrompu"]}
+    with django_assert_max_num_queries(6) as captured:
+        response = api_client(world.n2).get("/api/v1/tickets/", params)
+    assert [row["reference"] for row in response.json()["results"]] == [escalated.reference]
+    listing = [q["sql"] for q in captured.captured_queries if 'FROM "tickets_ticket"' in q["sql"]]
+    assert listing and not any("DISTINCT" in sql for sql in listing)
