@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils import timezone
 
-from softwhere.accounts.choices import AGENT_ROLES
+from softwhere.accounts.choices import AGENT_ROLES, Role
 from softwhere.accounts.models import User
 from softwhere.catalogue.choices import CaseDomain, CaseFamily
 from softwhere.catalogue.leds import LedMemo
@@ -272,8 +272,12 @@ class QualifyForm(DeskForm):
 
 
 class AgentField(forms.ModelChoiceField):
+    """Agents with their role; a large desk has hundreds, so the labels avoid ``get_role_display``'s per-call lookup."""
+
+    role_labels = dict(Role.choices)
+
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj} ({obj.get_role_display()})"
+        return f"{obj} ({self.role_labels.get(obj.role, obj.role)})"
 
 
 class AssignForm(DeskForm):
@@ -283,7 +287,9 @@ class AssignForm(DeskForm):
         super().__init__(*args, **kwargs)
         field = self.fields["assignee"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = agent_queryset().order_by("role", "last_name", "username")
+        field.queryset = (
+            agent_queryset().only("id", "username", "first_name", "last_name", "role").order_by("role", "last_name", "username")
+        )
 
 
 class CommentForm(DeskForm):
