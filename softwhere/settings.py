@@ -116,8 +116,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several agents on the embedded database: wait for locks rather than fail.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several agents on the embedded database: wait for locks rather than fail. Transactions take the
+    # write lock when they begin: a job that reads, calls a peer over the network, then writes (interop
+    # delivery) would otherwise fail at once with « database is locked » when a web request wrote meanwhile
+    # (SQLite refuses the read-to-write upgrade instead of waiting), and stay leased until its lease expires.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -9,7 +9,7 @@ class Protocol(DeskChoices):
     V1 = "v1.0a", "SAV FTTH v1.0a (mail + CSV)"
     V2 = "v2.0", "SAV FTTH v2.0 (web services XML)"
     INTEROP_TMF = "interop-tmf621", "Interop'Fibre TMF621"
-    TMF621 = "tmf621", "TMF621 v5 (notre API)"
+    TMF621 = "tmf621", "TMF621 v4/v5 (notre API)"
 
 
 class Role(DeskChoices):
@@ -107,4 +107,5 @@ class HubApi(DeskChoices):
     """Which of our TMF621 APIs a hub subscription listens to."""
 
     TMF621_V5 = "tmf621-v5", "TMF621 v5 (tickets du desk)"
+    TMF621_V4 = "tmf621-v4", "TMF621 v4 (tickets du desk)"
     INTEROP = "interop-tmf621", "Profil Interop (signalisations OI)"

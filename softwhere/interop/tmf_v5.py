@@ -1,4 +1,7 @@
-"""Our TMF621 v5 view of desk tickets and its events to hub subscribers (delivered by the job queue)."""
+"""Our TMF621 view of desk tickets (v5, and v4 through the same code) and its events to hub subscribers.
+
+Events are delivered by the job queue; each subscription hears them rendered in its own API version.
+"""
 
 from __future__ import annotations
 
@@ -11,25 +14,23 @@ from django.utils import timezone
 from softwhere.tickets.choices import TimelineKind, Visibility
 from softwhere.tickets.models import Ticket
 
-from .choices import HubApi, MessageKind, Protocol
+from .choices import MessageKind, Protocol
 from .models import Hub, InteropMessage
 from .outbound import JSON, _http_message
 from .services import tmf
 
-BASE = "/tmf-api/troubleTicket/v5"
 
-
-def render(ticket: Ticket) -> dict[str, Any]:
+def render(ticket: Ticket, api: tmf.TicketApi) -> dict[str, Any]:
     timeline = list(
         ticket.timeline.filter(kind__in=(TimelineKind.COMMENT, TimelineKind.STATUS)).select_related("author")
     )
     notes = [e for e in timeline if e.kind == TimelineKind.COMMENT and e.visibility == Visibility.PUBLIC]
     history = [e for e in timeline if e.kind == TimelineKind.STATUS]
-    return tmf.ticket_to_tmf(ticket, BASE, notes=notes, history=history)
+    return tmf.ticket_to_tmf(ticket, api, notes=notes, history=history)
 
 
 def event_types(event: str, data: dict[str, Any]) -> list[str]:
-    """Desk ticket event → TMF621 v5 event types (docs/interop.md)."""
+    """Desk ticket event → TMF621 event types, the same names in v4 and v5 (docs/interop.md)."""
     if event == "created":
         return ["TroubleTicketCreateEvent"]
     if event.startswith("transition."):
@@ -47,15 +48,18 @@ def event_types(event: str, data: dict[str, Any]) -> list[str]:
 
 def publish(ticket_id: int, event: str, data: dict[str, Any]) -> list[InteropMessage]:
     types = event_types(event, data)
-    hubs = list(Hub.objects.filter(api=HubApi.TMF621_V5).select_related("owner"))
+    hubs = list(Hub.objects.filter(api__in=list(tmf.TICKET_APIS)).select_related("owner"))
     if not types or not hubs:
         return []
     ticket = Ticket.objects.get(pk=ticket_id)
-    resource = render(ticket)
+    resources: dict[str, dict[str, Any]] = {}  # one rendering per API version
     out = []
     for hub in hubs:
         if not Ticket.objects.visible_to(hub.owner).filter(pk=ticket.pk).exists():
             continue
+        if hub.api not in resources:
+            resources[hub.api] = render(ticket, tmf.TICKET_APIS[hub.api])
+        resource = resources[hub.api]
         for event_type in types:
             if not hub.wants(event_type, {"status": resource["status"]}):
                 continue

@@ -1,8 +1,10 @@
-"""Our TMF621 v5 Trouble Ticket API over desk tickets (partners, clients and carriers).
+"""Our TMF621 Trouble Ticket API over desk tickets (partners, clients and carriers), v5 and v4.
 
 Thin views: scope with ``visible_to``, translate the TMF request, call ``tickets.actions``
 (or ``interop`` hub actions), render with ``tmf_v5.render``. Status changes requested by
-PATCH become our lifecycle transitions (table in docs/interop.md).
+PATCH become our lifecycle transitions (table in docs/interop.md). One set of views serves
+both versions: ``tmf_urls`` mounts them with ``tmf_api=tmf.V5`` or ``tmf.V4``, the object
+that names what the two specifications shape differently.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ def _date(value: str, name: str) -> datetime:
 
 
 class TroubleTicketListView(TmfView):
+    tmf_api = tmf.V5
+
     def get(self, request: Request) -> Response:
         qs = _visible(request)
         params = request.query_params
@@ -81,14 +85,16 @@ class TroubleTicketListView(TmfView):
         offset = int_param(request, "offset", 0, maximum=10**9)
         limit = int_param(request, "limit", 50, minimum=0, maximum=1000)
         total = qs.count()
-        items = [tmf.select_fields(tmf_v5.render(t), params.get("fields")) for t in qs[offset : offset + limit]]
+        page = qs[offset : offset + limit]
+        items = [tmf.select_fields(tmf_v5.render(t, self.tmf_api), params.get("fields")) for t in page]
         return paged(request, items, total)
 
     def post(self, request: Request) -> Response:
-        body = check_body(request.data, required=("@type", "description", "severity", "ticketType"))
+        api = self.tmf_api
+        body = check_body(request.data, required=api.required)
         user = request.user
-        organisation = _organisation_for(request, body)
-        services = _services_for(request, body)
+        organisation = _organisation_for(request, body, api)
+        services = _services_for(request, body, api)
         with transaction.atomic():
             ticket = ticket_actions.create_ticket(
                 actor=user,
@@ -105,19 +111,13 @@ class TroubleTicketListView(TmfView):
                 ticket_type=body["ticketType"][:255],
                 severity=body["severity"][:50],
                 name=str(body.get("name") or "")[:255],
-                external_identifiers=[
-                    {
-                        "@type": "ExternalIdentifier",
-                        **{k: str(v) for k, v in e.items() if k in ("id", "owner", "externalIdentifierType")},
-                    }
-                    for e in body.get("externalIdentifier") or []
-                ],
+                external_identifiers=api.external_identifiers(body),
             )
             for note in body.get("note") or []:
                 if str(note.get("text") or "").strip():
                     ticket_actions.add_comment(ticket, actor=user, body=str(note["text"]), visibility=Visibility.PUBLIC)
         ticket = _visible(request).get(pk=ticket.pk)
-        resource = tmf_v5.render(ticket)
+        resource = tmf_v5.render(ticket, api)
         response = Response(
             tmf.select_fields(resource, request.query_params.get("fields")), status=status.HTTP_201_CREATED
         )
@@ -125,14 +125,13 @@ class TroubleTicketListView(TmfView):
         return response
 
 
-def _organisation_for(request: Request, body: dict[str, Any]) -> Organisation:
+def _organisation_for(request: Request, body: dict[str, Any], api: tmf.TicketApi) -> Organisation:
     """The customer: a client user's own company, else the « customer » related party in the caller's scope."""
     user = request.user
     wanted = None
     for party in body.get("relatedParty") or []:
         if party.get("role") == "customer":
-            ref = party.get("partyOrPartyRole") or {}
-            wanted = str(ref.get("id") or "") if isinstance(ref, dict) else ""
+            wanted = str(api.referred(party, party=True).get("id") or "")
     scope = Organisation.objects.visible_to(user)
     if wanted:
         org = scope.filter(pk=int(wanted)).first() if wanted.isdigit() else scope.filter(name=wanted).first()
@@ -145,15 +144,11 @@ def _organisation_for(request: Request, body: dict[str, Any]) -> Organisation:
     raise TmfError(400, "Bad Request", "relatedParty de rôle « customer » requis")
 
 
-def _services_for(request: Request, body: dict[str, Any]) -> list[Service]:
+def _services_for(request: Request, body: dict[str, Any], api: tmf.TicketApi) -> list[Service]:
     ids = []
     for item in body.get("relatedEntity") or []:
-        entity = item.get("entity") or {}
-        if (
-            isinstance(entity, dict)
-            and str(entity.get("@referredType", "")) in ("Service", "Access")
-            and str(entity.get("id", "")).isdigit()
-        ):
+        entity = api.referred(item)
+        if str(entity.get("@referredType", "")) in ("Service", "Access") and str(entity.get("id", "")).isdigit():
             ids.append(int(entity["id"]))
     services = list(Service.objects.visible_to(request.user).filter(pk__in=ids))
     if len(services) != len(set(ids)):
@@ -173,12 +168,14 @@ STATUS_TRANSITIONS = {
 
 
 class TroubleTicketDetailView(TmfView):
+    tmf_api = tmf.V5
+
     def get_ticket(self, request: Request, ticket_id: str) -> Ticket:
         return get_object_or_404(_visible(request), reference=ticket_id)
 
     def get(self, request: Request, ticket_id: str) -> Response:
         ticket = self.get_ticket(request, ticket_id)
-        return Response(tmf.select_fields(tmf_v5.render(ticket), request.query_params.get("fields")))
+        return Response(tmf.select_fields(tmf_v5.render(ticket, self.tmf_api), request.query_params.get("fields")))
 
     def delete(self, request: Request, ticket_id: str) -> Response:
         self.get_ticket(request, ticket_id)
@@ -187,7 +184,7 @@ class TroubleTicketDetailView(TmfView):
     def patch(self, request: Request, ticket_id: str) -> Response:
         ticket = self.get_ticket(request, ticket_id)
         patch = check_body(request.data)
-        current = tmf_v5.render(ticket)
+        current = tmf_v5.render(ticket, self.tmf_api)
         wanted = tmf.merge_patch(current, patch)
         user = request.user
         with transaction.atomic():
@@ -213,7 +210,7 @@ class TroubleTicketDetailView(TmfView):
             if target and target != current["status"]:
                 _apply_status(ticket, str(target), str(wanted.get("statusChangeReason") or ""), user)
         ticket = self.get_ticket(request, ticket_id)
-        return Response(tmf.select_fields(tmf_v5.render(ticket), request.query_params.get("fields")))
+        return Response(tmf.select_fields(tmf_v5.render(ticket, self.tmf_api), request.query_params.get("fields")))
 
 
 def _apply_status(ticket: Ticket, target: str, reason: str, user: Any) -> None:

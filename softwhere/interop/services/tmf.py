@@ -1,4 +1,4 @@
-"""TMF621 mappings: desk tickets ↔ TroubleTicket v5, signalisations ↔ the Interop'Fibre profile.
+"""TMF621 mappings: desk tickets ↔ TroubleTicket v5.0.1 and v4.0.0, signalisations ↔ the Interop'Fibre profile.
 
 No database writes here: the API views and actions call these to render and to read requests.
 Our lifecycle → TMF status table is ``TICKET_STATUS_TO_TMF`` (docs/interop.md).
@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
 from softwhere.tickets.choices import Priority, ServiceState, TicketStatus
 
-from ..choices import SignalisationStatus
+from ..choices import HubApi, SignalisationStatus
 from . import codes, formats
 from .formats import Slot
 from .lifecycle import TMF_STATUS
@@ -90,7 +91,74 @@ def error(status: int, reason: str, message: str = "", code: str | None = None) 
     return body
 
 
-# --- our desk tickets as TMF621 v5 -------------------------------------------------------------------------
+# --- our desk tickets as TMF621 v5 and v4 -----------------------------------------------------------------
+
+EXTERNAL_IDENTIFIER_KEYS = ("id", "owner", "externalIdentifierType")
+
+
+@dataclass(frozen=True)
+class TicketApi:
+    """One published version of our TMF621 API over desk tickets: what v5.0.1 and v4.0.0 name or shape apart.
+
+    Both versions share the lifecycle mapping, the status enum (the same eight values), notes, channel,
+    errors and event envelope; they differ in the attributes below (docs/interop.md).
+    """
+
+    version: str  # URL segment: /tmf-api/troubleTicket/<version>/
+    hub_api: str  # ``Hub.api`` of this version's subscriptions: each hears events rendered in its version
+    required: tuple[str, ...]  # POST attributes the specification requires
+    history: str  # status history attribute, with its items' date and reason names
+    history_date: str
+    history_reason: str
+    # v5 nests references (relatedEntity.entity, relatedParty.partyOrPartyRole, externalIdentifier[]);
+    # v4 has them flat (relatedEntity/relatedParty are the reference, externalId a string)
+    nested_refs: bool
+
+    @property
+    def base(self) -> str:
+        return f"/tmf-api/troubleTicket/{self.version}"
+
+    def related_entity(self, role: str, ref: dict[str, Any]) -> dict[str, Any]:
+        if self.nested_refs:
+            return {"@type": "RelatedEntity", "role": role, "entity": {"@type": "EntityRef", **ref}}
+        return {"@type": "RelatedEntity", "role": role, **ref}
+
+    def referred(self, item: dict[str, Any], *, party: bool = False) -> dict[str, Any]:
+        """The reference a relatedEntity / relatedParty item points at (``{}`` when malformed)."""
+        ref = item.get("partyOrPartyRole" if party else "entity") if self.nested_refs else item
+        return ref if isinstance(ref, dict) else {}
+
+    def external_identifiers(self, body: dict[str, Any]) -> list[dict[str, str]]:
+        """v5 ``externalIdentifier`` objects; v4's single ``externalId`` string is stored as one of them."""
+        if self.nested_refs:
+            items = body.get("externalIdentifier") or []
+        else:
+            items = [{"id": body["externalId"]}] if body.get("externalId") else []
+        return [
+            {"@type": "ExternalIdentifier", **{k: str(v) for k, v in e.items() if k in EXTERNAL_IDENTIFIER_KEYS}}
+            for e in items
+        ]
+
+
+V5 = TicketApi(
+    version="v5",
+    hub_api=HubApi.TMF621_V5,
+    required=("@type", "description", "severity", "ticketType"),
+    history="statusChangeHistory",
+    history_date="statusChangeDate",
+    history_reason="statusChangeReason",
+    nested_refs=True,
+)
+V4 = TicketApi(
+    version="v4",
+    hub_api=HubApi.TMF621_V4,
+    required=("description", "severity", "ticketType"),
+    history="statusChange",
+    history_date="changeDate",
+    history_reason="changeReason",
+    nested_refs=False,
+)
+TICKET_APIS = {api.hub_api: api for api in (V5, V4)}
 
 TICKET_STATUS_TO_TMF = {
     TicketStatus.NEW: "acknowledged",
@@ -124,15 +192,15 @@ def severity_to_state(severity: str) -> str:
     return SEVERITY_FROM_TMF.get((severity or "").strip().lower(), ServiceState.DEGRADED)
 
 
-def ticket_to_tmf(ticket: Any, base_url: str, *, notes: Iterable[Any], history: Iterable[Any]) -> dict[str, Any]:
-    """Render a desk ticket; ``notes`` are its public comments, ``history`` its status timeline entries."""
+def ticket_to_tmf(ticket: Any, api: TicketApi, *, notes: Iterable[Any], history: Iterable[Any]) -> dict[str, Any]:
+    """Render a desk ticket in ``api``'s version; ``notes`` are its public comments, ``history`` its status entries."""
     extra = getattr(ticket, "tmf", None) if _has_tmf(ticket) else None
     status_entries = list(history)
     last = status_entries[-1] if status_entries else None
     resource: dict[str, Any] = {
         "@type": "TroubleTicket",
         "id": ticket.reference,
-        "href": f"{base_url}/troubleTicket/{ticket.reference}",
+        "href": f"{api.base}/troubleTicket/{ticket.reference}",
         "name": (extra.name if extra and extra.name else ticket.subject),
         "description": ticket.description or ticket.subject,
         "severity": (extra.severity if extra and extra.severity else STATE_TO_SEVERITY[ticket.service_state]),
@@ -153,22 +221,18 @@ def ticket_to_tmf(ticket: Any, base_url: str, *, notes: Iterable[Any], history: 
             }
             for n in notes
         ],
-        "statusChangeHistory": [
+        api.history: [
             {
                 "@type": "StatusChange",
                 "status": TICKET_STATUS_TO_TMF[e.data.get("to", ticket.status)],
-                "statusChangeDate": iso(e.created_at),
-                "statusChangeReason": e.data.get("reason") or e.data.get("transition", ""),
+                api.history_date: iso(e.created_at),
+                api.history_reason: e.data.get("reason") or e.data.get("transition", ""),
             }
             for e in status_entries
             if e.data.get("to") in TICKET_STATUS_TO_TMF
         ],
         "relatedEntity": [
-            {
-                "@type": "RelatedEntity",
-                "role": "affectedService",
-                "entity": {"@type": "EntityRef", "id": str(s.pk), "name": str(s), "@referredType": "Service"},
-            }
+            api.related_entity("affectedService", {"id": str(s.pk), "name": str(s), "@referredType": "Service"})
             for s in ticket.services.all()
         ],
     }
@@ -177,7 +241,10 @@ def ticket_to_tmf(ticket: Any, base_url: str, *, notes: Iterable[Any], history: 
     if ticket.resolved_at:
         resource["resolutionDate"] = iso(ticket.resolved_at)
     if extra and extra.external_identifiers:
-        resource["externalIdentifier"] = extra.external_identifiers
+        if api.nested_refs:
+            resource["externalIdentifier"] = extra.external_identifiers
+        else:
+            resource["externalId"] = extra.external_identifiers[0].get("id", "")
     return resource
 
 

@@ -7,9 +7,11 @@ Each side has its own peer row (the other operator as it sees it) and API user.
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -17,6 +19,7 @@ import pytest
 import time_machine
 from aiosmtpd.controller import Controller
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from softwhere.accounts.choices import Role as UserRole
 from softwhere.accounts.models import ApiToken
@@ -30,6 +33,7 @@ from softwhere.jobs.choices import JobStatus
 from softwhere.jobs.models import ScheduledJob
 from softwhere.jobs.worker import Worker
 from softwhere.tickets import actions as ticket_actions
+from softwhere.tickets.models import Ticket
 
 PTO = "FI-1234-5678"
 PRESTATION = "VIA0A0000000B0001"
@@ -67,8 +71,13 @@ def smtp(tmp_path: Any) -> Iterator[SimpleNamespace]:
             stop()
 
 
-def make_loop(world: Any, protocol: str, *, smtp_port: int | None = None, base_url: str = "") -> SimpleNamespace:
-    """Both peers of the loopback pair for ``protocol``, the served access, and a fibre ticket being worked."""
+def make_loop(
+    world: Any, protocol: str, *, smtp_port: int | None = None, base_url: str = "", callback_base: str = ""
+) -> SimpleNamespace:
+    """Both peers of the loopback pair for ``protocol``, the served access, and a fibre ticket being worked.
+
+    ``base_url`` serves the web services; ``callback_base`` (default: the same) is where our TMF listener is.
+    """
     oc_user = t.make_user(UserRole.PARTNER, world.operator, "interop-swdk")  # how the OC is seen at the OI
     oi_user = t.make_user(UserRole.PARTNER, world.operator, "interop-oifi")  # how the OI is seen at the OC
     _, oc_key = ApiToken.issue(oc_user, "interop")
@@ -89,7 +98,7 @@ def make_loop(world: Any, protocol: str, *, smtp_port: int | None = None, base_u
         smtp_host="127.0.0.1" if smtp_port else "",
         smtp_port=smtp_port,
         endpoint_url=endpoint,
-        callback_url=(base_url + endpoints["interop-tmf621"] + "/listener") if base_url else "",
+        callback_url=((callback_base or base_url) + endpoints["interop-tmf621"] + "/listener") if base_url else "",
         auth_token=oc_key,
         inbound_user=oi_user,
     )
@@ -136,6 +145,14 @@ def make_loop(world: Any, protocol: str, *, smtp_port: int | None = None, base_u
     return SimpleNamespace(oi=oi, oc=oc, ticket=ticket, oc_user=oc_user, oi_user=oi_user, oc_key=oc_key, oi_key=oi_key)
 
 
+@pytest.fixture(scope="session")
+def oi_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated desk database, copied by every second desk instance (one ``migrate`` per session)."""
+    from .instances import migrated_database
+
+    return migrated_database(tmp_path_factory.mktemp("oi-template"))
+
+
 def run_jobs(limit: int = 50) -> int:
     return Worker().run_pending(limit=limit)
 
@@ -155,3 +172,24 @@ def pending_jobs() -> list[ScheduledJob]:
 
 def later(minutes: int = 5) -> Any:
     return time_machine.travel(timezone.now() + timedelta(minutes=minutes), tick=False)
+
+
+def client_for(user: Any) -> APIClient:
+    """An API client authenticated like a partner's system: a desk API token of ``user``."""
+    _, key = ApiToken.issue(user, "tmf")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+def merge_patch(client: APIClient, url: str, body: dict[str, Any]) -> Any:
+    return client.generic("PATCH", url, json.dumps(body), content_type="application/merge-patch+json")
+
+
+def created(response: Any, base: str) -> tuple[dict[str, Any], Ticket]:
+    """A TMF creation answered 201: its body and the desk ticket; ``Location`` and ``href`` name that ticket."""
+    assert response.status_code == 201, response.content
+    body = response.json()
+    ticket = Ticket.objects.get(reference=body["id"])
+    assert response["Location"] == f"{base}/troubleTicket/{ticket.reference}" == body["href"]
+    return body, ticket

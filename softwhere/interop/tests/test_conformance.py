@@ -1,7 +1,7 @@
 """Conformance of our TMF621 endpoints to the published specifications, with schemathesis (bounded runs).
 
-The official TM Forum TMF621 v5.0.1 document and the Interop'Fibre profile are read from
-``shared/specs`` (beside the repository, as in CI). Each operation is exercised in-process
+The official TM Forum TMF621 v5.0.1 (OpenAPI 3) and v4.0.0 (Swagger 2.0) documents and the
+Interop'Fibre profile are read from ``shared/specs`` (beside the repository, as in CI). Each operation is exercised in-process
 through the WSGI application, with generated valid and invalid requests; the responses must
 have a documented status code, content type, headers and body schema, and never be a 5xx.
 """
@@ -28,8 +28,9 @@ from .conftest import make_loop
 
 SPECS = Path(os.environ.get("SOFTWHERE_SPECS_DIR", Path(__file__).resolve().parents[3] / ".." / "shared" / "specs"))
 V5_SPEC = SPECS / "TMF621-Trouble_Ticket-v5.0.1.oas.yaml"
+V4_SPEC = SPECS / "TMF621-TroubleTicket-v4.0.0.swagger.json"
 INTEROP_SPEC = SPECS / "interop-fibre" / "ticketing" / "swagger.yaml"
-if not (V5_SPEC.is_file() and INTEROP_SPEC.is_file()):
+if not (V5_SPEC.is_file() and V4_SPEC.is_file() and INTEROP_SPEC.is_file()):
     pytest.skip(f"specifications not found in {SPECS}", allow_module_level=True)
 
 CHECKS = [
@@ -85,23 +86,34 @@ HEAVY_REQUEST_ATTRIBUTES = (
 
 
 def _load(path: Path, base: str) -> dict[str, Any]:
-    spec = copy.deepcopy(yaml.safe_load(path.read_text(encoding="utf-8")))
-    spec["servers"] = [{"url": base}]
-    for name in ("TroubleTicket_FVO", "TroubleTicket_MVO"):
-        for part in spec["components"]["schemas"].get(name, {}).get("allOf", []):
-            for attribute in HEAVY_REQUEST_ATTRIBUTES:
-                part.get("properties", {}).pop(attribute, None)
+    spec = copy.deepcopy(yaml.safe_load(path.read_text(encoding="utf-8")))  # JSON is YAML too
+    if "swagger" in spec:  # Swagger 2.0 (v4): base path, request bodies as plain definitions
+        spec["basePath"] = base
+        request_bodies = [spec["definitions"][name] for name in ("TroubleTicket_Create", "TroubleTicket_Update")]
+    else:
+        spec["servers"] = [{"url": base}]
+        schemas = spec["components"]["schemas"]
+        request_bodies = [
+            p for n in ("TroubleTicket_FVO", "TroubleTicket_MVO") for p in schemas.get(n, {}).get("allOf", [])
+        ]
+    for body in request_bodies:
+        for attribute in HEAVY_REQUEST_ATTRIBUTES:
+            body.get("properties", {}).pop(attribute, None)
     return spec
 
 
 v5 = schemathesis.openapi.from_dict(_load(V5_SPEC, "/tmf-api/troubleTicket/v5")).include(
     path_regex=r"^/(troubleTicket|hub)(/\{id\})?$"
 )
+v4 = schemathesis.openapi.from_dict(_load(V4_SPEC, "/tmf-api/troubleTicket/v4")).include(
+    path_regex=r"^/(troubleTicket|hub)(/\{id\})?$"  # not the listener/* paths: the subscriber implements those
+)
 interop = schemathesis.openapi.from_dict(_load(INTEROP_SPEC, "/tmf-api/interop/troubleTicket/v1"))
 
 
 @pytest.fixture
-def v5_token(world: Any) -> str:
+def ticket_token(world: Any) -> str:
+    """A client's token, its company having one ticket already (used by the v5 and v4 runs)."""
     from softwhere.tickets import actions as ticket_actions
 
     ticket_actions.create_ticket(actor=world.n1, organisation=world.acme, subject="Existant", service_state="degrade")
@@ -116,8 +128,15 @@ def interop_token(world: Any) -> str:
 
 @v5.parametrize()
 @BOUNDED
-def test_tmf621_v5_conforms_to_the_official_spec(case: Any, v5_token: str) -> None:
-    response = case.call(app=APP, headers={"Authorization": f"Token {v5_token}"})
+def test_tmf621_v5_conforms_to_the_official_spec(case: Any, ticket_token: str) -> None:
+    response = case.call(app=APP, headers={"Authorization": f"Token {ticket_token}"})
+    case.validate_response(response, checks=CHECKS)
+
+
+@v4.parametrize()
+@BOUNDED
+def test_tmf621_v4_conforms_to_the_official_spec(case: Any, ticket_token: str) -> None:
+    response = case.call(app=APP, headers={"Authorization": f"Token {ticket_token}"})
     case.validate_response(response, checks=CHECKS)
 
 
@@ -160,8 +179,12 @@ def _chained(calls: list[tuple[str, str, int]]) -> bool:
     return any(path.endswith("{id}") and 200 <= code < 300 for _method, path, code in calls)
 
 
-def test_tmf621_v5_stateful(v5_token: str) -> None:
-    assert _chained(_stateful(v5, v5_token))
+def test_tmf621_v5_stateful(ticket_token: str) -> None:
+    assert _chained(_stateful(v5, ticket_token))
+
+
+def test_tmf621_v4_stateful(ticket_token: str) -> None:
+    assert _chained(_stateful(v4, ticket_token))
 
 
 def test_interop_profile_stateful(interop_token: str) -> None:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from rest_framework.test import APIClient
 
-from softwhere.accounts.models import ApiToken
 from softwhere.catalogue.models import ResolutionCase
 from softwhere.interop.choices import MessageStatus
 from softwhere.interop.models import Hub, InteropMessage
@@ -15,7 +12,7 @@ from softwhere.tickets import actions as ticket_actions
 from softwhere.tickets.choices import Channel, TicketStatus
 from softwhere.tickets.models import Ticket
 
-from .conftest import later, pending_jobs, run_jobs
+from .conftest import client_for, created, later, merge_patch, pending_jobs, run_jobs
 from .subscriber import listening
 
 BASE = "/tmf-api/troubleTicket/v5"
@@ -28,17 +25,8 @@ BODY = {
 }
 
 
-def client_for(user) -> APIClient:
-    _, key = ApiToken.issue(user, "tmf")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
-
-
 def patch(client: APIClient, ticket_id: str, body: dict) -> object:
-    return client.generic(
-        "PATCH", f"{BASE}/troubleTicket/{ticket_id}", json.dumps(body), content_type="application/merge-patch+json"
-    )
+    return merge_patch(client, f"{BASE}/troubleTicket/{ticket_id}", body)
 
 
 def test_every_desk_status_maps_to_a_tmf_status():
@@ -65,10 +53,7 @@ def test_client_creates_a_ticket_for_its_company(world):
         },
         format="json",
     )
-    assert response.status_code == 201, response.content
-    body = response.json()
-    ticket = Ticket.objects.get(reference=body["id"])
-    assert response["Location"] == f"{BASE}/troubleTicket/{ticket.reference}" == body["href"]
+    body, ticket = created(response, BASE)
     assert (ticket.organisation, ticket.channel, ticket.service_state) == (world.acme, Channel.INTEROP, "interrompu")
     assert list(ticket.services.all()) == [world.acme_access.service_ptr]
     assert body["status"] == "acknowledged" and body["severity"] == "Critical" and body["ticketType"] == "incident"

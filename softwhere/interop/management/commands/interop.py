@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.core.checks import Tags
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
@@ -24,6 +25,8 @@ from softwhere.jobs.system import system_user
 
 
 class Command(BaseCommand):
+    # Model checks only: an agent's move should not wait for every view (and what they import) to load.
+    requires_system_checks = [Tags.models]
     help = "Passerelle interop SAV FTTH (v1.0a, v2.0, TMF621)."
 
     def add_arguments(self, parser: CommandParser) -> None:
