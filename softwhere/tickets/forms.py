@@ -140,10 +140,23 @@ class TicketFilterForm(DeskForm):
         org_field.queryset = (
             Organisation.objects.visible_to(user).exclude(kind=OrganisationKind.OPERATOR).only("id", "name")
         )
-        agents = [(str(u.pk), str(u)) for u in agent_queryset().only("id", "first_name", "last_name", "username")]
         affecte = self.fields["affecte"]
         assert isinstance(affecte, forms.ChoiceField)
-        affecte.choices = [("", "Tous"), ("moi", "Moi"), ("aucun", "Non affectés"), *agents]
+        # A callable: the agents are read only when the select is drawn or an agent id is validated,
+        # not on every HTMX refresh of the grid (a large desk has hundreds of agents).
+        read: list[tuple[str, str]] = []
+
+        def assignees() -> list[tuple[str, str]]:
+            if not read:  # once per form, however many times the choices are walked
+                read.extend(_assignee_filter_choices())
+            return read
+
+        affecte.choices = assignees
+
+
+def _assignee_filter_choices() -> list[tuple[str, str]]:
+    agents = [(str(u.pk), str(u)) for u in agent_queryset().only("id", "first_name", "last_name", "username")]
+    return [("", "Tous"), ("moi", "Moi"), ("aucun", "Non affectés"), *agents]
 
 
 def agent_queryset() -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from typing import Any
 
@@ -55,6 +56,19 @@ def badge(kind: str, value: Any) -> str:
     """``{% badge "status" ticket.status %}``: the choice label in its UI colour."""
     if value in (None, ""):
         return "—"
+    try:
+        return _cached_badge(kind, value)
+    except TypeError:  # an unhashable value: rendered without the cache
+        return _badge_html(kind, value)
+
+
+@functools.lru_cache(maxsize=2048)
+def _cached_badge(kind: str, value: Any) -> str:
+    """A grid page shows 200 badges drawn from a few dozen (kind, value) pairs: labels and colours are code constants."""
+    return _badge_html(kind, value)
+
+
+def _badge_html(kind: str, value: Any) -> str:
     if kind == "priority":
         return _badge(f"P{int(value)}", _PRIORITY_COLOURS.get(int(value), "secondary"))
     cls = _CHOICES[kind]
