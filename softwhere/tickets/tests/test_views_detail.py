@@ -272,10 +272,16 @@ def test_analyse_button_runs_triage_on_a_ticket_without_proposal(
 # --- Diagnostics ----------------------------------------------------------------------------------------------
 
 
-def test_diagnostics_panel_is_on_the_ticket_page(world: SimpleNamespace) -> None:
-    body = page(world.n1, new_ticket(world))
-    panel = body.split('data-testid="diagnostics-panel"', 1)[1]
-    assert "Diagnostics équipements" in panel
+def test_diagnostics_panel_is_fetched_by_the_ticket_page(world: SimpleNamespace) -> None:
+    """The page holds a placeholder that loads the panel (its queries are not paid before the page shows)."""
+    ticket = new_ticket(world)
+    body = page(world.n1, ticket)
+    placeholder = body.split('data-testid="diagnostics-panel"', 1)[1].split("</div>", 1)[0]
+    panel_url = reverse("diagnostics:panel", args=[ticket.reference])
+    assert f'hx-get="{panel_url}"' in placeholder and 'hx-trigger="load"' in placeholder
+    panel = client_for(world.n1).get(panel_url).content.decode()
+    assert 'data-testid="diagnostics-panel"' in panel and "Diagnostics équipements" in panel
+    assert "data-lazy" not in panel  # the real panel replaces the placeholder, it does not load itself again
 
 
 @pytest.mark.parametrize("kind", list(TimelineKind.values))
