@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
@@ -20,6 +22,21 @@ class UserRefSerializer(serializers.ModelSerializer):
         model = User
         fields = ("id", "username", "full_name", "role")
         read_only_fields = fields
+
+
+class PeerUserRefSerializer(UserRefSerializer):
+    """A user reference that client and partner users see only for people of their own side.
+
+    The portal shows the desk's agents as « Support SoftWhere »; the API must not disclose
+    their names and logins either. Such a reference is ``null`` for them (the schema already
+    allows it: no assignee, unknown author), whole for the desk's own staff.
+    """
+
+    def to_representation(self, instance: User) -> Any:
+        viewer = getattr(self.context.get("request"), "user", None)
+        if viewer is not None and not getattr(viewer, "is_desk_staff", False) and instance.is_desk_staff:
+            return None
+        return super().to_representation(instance)
 
 
 @extend_schema_serializer(description="L'utilisateur connecté, son rôle et ses droits.")

@@ -13,7 +13,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from softwhere.accounts.api.serializers import UserRefSerializer
+from softwhere.accounts.api.serializers import PeerUserRefSerializer
 from softwhere.accounts.choices import STAFF_ROLES, Role
 from softwhere.accounts.models import User
 from softwhere.catalogue import leds
@@ -61,7 +61,7 @@ class AvailableTransitionSerializer(serializers.Serializer):
 class TicketListSerializer(serializers.ModelSerializer):
     organisation = OrganisationRefSerializer(read_only=True)
     site = SiteRefSerializer(read_only=True, allow_null=True)
-    assignee = UserRefSerializer(read_only=True, allow_null=True)
+    assignee = PeerUserRefSerializer(read_only=True, allow_null=True)
     case = CaseRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -87,7 +87,7 @@ class TicketDetailSerializer(TicketListSerializer):
     services = ServiceRefSerializer(many=True, read_only=True)
     equipment = EquipmentRefSerializer(many=True, read_only=True)
     reporter = ContactRefSerializer(read_only=True, allow_null=True)
-    created_by = UserRefSerializer(read_only=True, allow_null=True)
+    created_by = PeerUserRefSerializer(read_only=True, allow_null=True)
     n1_checklist_complete = serializers.BooleanField(read_only=True)
     available_transitions = serializers.SerializerMethodField(
         help_text="Transitions que l'utilisateur peut demander dans l'état actuel "
@@ -207,7 +207,7 @@ class AssignRequestSerializer(serializers.Serializer):
 
 @extend_schema_serializer(description="Entrée de l'historique du ticket (jamais modifiée ni supprimée).")
 class TimelineEntrySerializer(serializers.ModelSerializer):
-    author = UserRefSerializer(read_only=True, allow_null=True)
+    author = PeerUserRefSerializer(read_only=True, allow_null=True)
     data = serializers.DictField(  # type: ignore[assignment]  # the entry's "data" column, not Serializer.data
         read_only=True, help_text="Détails structurés selon le type d'entrée."
     )
@@ -230,7 +230,7 @@ class CommentRequestSerializer(serializers.Serializer):
 
 @extend_schema_serializer(description="Point de checklist N1 ou action N2 issu du cas de résolution.")
 class ChecklistItemSerializer(serializers.ModelSerializer):
-    done_by = UserRefSerializer(read_only=True, allow_null=True)
+    done_by = PeerUserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = ChecklistItem
@@ -254,7 +254,7 @@ class LedReadingSerializer(serializers.ModelSerializer):
         fields = ("id", "device", "phase", "states", "label", "equipment", "recorded_at", "recorded_by")
         read_only_fields = fields
 
-    recorded_by = UserRefSerializer(read_only=True, allow_null=True)
+    recorded_by = PeerUserRefSerializer(read_only=True, allow_null=True)
 
 
 @extend_schema_serializer(description="Nouveau relevé : un état par voyant du mémo de l'équipement.")

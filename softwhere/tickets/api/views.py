@@ -166,7 +166,7 @@ class TicketViewSet(
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def comments(self, request: Request, reference: str) -> Response:
         entries = self._visible_entries(self.get_object()).filter(kind="comment")
-        return Response(TimelineEntrySerializer(entries, many=True).data)
+        return Response(TimelineEntrySerializer(entries, many=True, context={"request": request}).data)
 
     @extend_schema(
         summary="Ajouter un commentaire",
@@ -179,21 +179,21 @@ class TicketViewSet(
         serializer = CommentRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         entry = actions.add_comment(ticket, actor=request.user, **serializer.validated_data)
-        return Response(TimelineEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(TimelineEntrySerializer(entry, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Historique du ticket (entrées publiques seulement pour les clients)",
                    responses=TimelineEntrySerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request: Request, reference: str) -> Response:
         entries = self._visible_entries(self.get_object())
-        return Response(TimelineEntrySerializer(entries, many=True).data)
+        return Response(TimelineEntrySerializer(entries, many=True, context={"request": request}).data)
 
     @extend_schema(summary="Checklist N1 / actions N2 (équipes du support)", responses=ChecklistItemSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def checklist(self, request: Request, reference: str) -> Response:
         ticket = self._ticket(require="staff")
         items = ticket.checklist_items.select_related("done_by").order_by("level", "position")
-        return Response(ChecklistItemSerializer(items, many=True).data)
+        return Response(ChecklistItemSerializer(items, many=True, context={"request": request}).data)
 
     @extend_schema(
         summary="Cocher / décocher un point de la checklist",
@@ -208,14 +208,14 @@ class TicketViewSet(
         serializer = ChecklistUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         item = actions.set_checklist_item(item, actor=request.user, **serializer.validated_data)
-        return Response(ChecklistItemSerializer(item).data)
+        return Response(ChecklistItemSerializer(item, context={"request": request}).data)
 
     @extend_schema(summary="Relevés des voyants ONT / routeur", responses=LedReadingSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="led-readings", pagination_class=None, filter_backends=[])
     def led_readings(self, request: Request, reference: str) -> Response:
         ticket = self._ticket(require="staff")
         readings = LedReading.objects.filter(ticket=ticket).select_related("recorded_by")
-        return Response(LedReadingSerializer(readings, many=True).data)
+        return Response(LedReadingSerializer(readings, many=True, context={"request": request}).data)
 
     @extend_schema(
         summary="Enregistrer un relevé des voyants (libellé de compte rendu ajouté à l'historique)",
@@ -228,5 +228,5 @@ class TicketViewSet(
         serializer = LedReadingRequestSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         reading = actions.record_led_reading(ticket, actor=request.user, **serializer.validated_data)
-        return Response(LedReadingSerializer(reading).data, status=status.HTTP_201_CREATED)
+        return Response(LedReadingSerializer(reading, context={"request": request}).data, status=status.HTTP_201_CREATED)
 

@@ -393,7 +393,7 @@ def test_timeline_hides_internal_entries_from_clients(world):
     assert staff_kinds == ["created", "qualification", "comment"]
     client_entries = api_client(world.client_user).get(f"/api/v1/tickets/{ticket.reference}/timeline/").json()
     assert [e["kind"] for e in client_entries] == ["created"]
-    assert client_entries[0]["author"]["id"] == world.n1.pk
+    assert client_entries[0]["author"] is None  # an agent: not named to clients, as on the portal
 
 
 def test_foreign_ticket_subresources_are_404(world):
@@ -524,3 +524,27 @@ def test_repeatable_filters_do_not_make_the_list_distinct(world, django_assert_m
     assert [row["reference"] for row in response.json()["results"]] == [escalated.reference]
     listing = [q["sql"] for q in captured.captured_queries if 'FROM "tickets_ticket"' in q["sql"]]
     assert listing and not any("DISTINCT" in sql for sql in listing)
+
+
+def test_clients_and_partners_do_not_get_agent_names(world):
+    """Like the portal (« Support SoftWhere »): agents are null for client and partner users, whole for staff."""
+    ticket = _ticket(world)
+    actions.assign_ticket(ticket, actor=world.n1, assignee=world.n2)
+    actions.add_comment(ticket, actor=world.n1, body="Nous regardons.", visibility="public")
+    own = actions.create_ticket(
+        actor=world.client_user, organisation=world.acme, subject="Lent", service_state="degrade"
+    )
+    client = api_client(world.client_user)
+    detail = client.get(f"/api/v1/tickets/{ticket.reference}/").json()
+    assert detail["assignee"] is None and detail["created_by"] is None
+    [row] = [r for r in client.get("/api/v1/tickets/").json()["results"] if r["reference"] == ticket.reference]
+    assert row["assignee"] is None
+    timeline = client.get(f"/api/v1/tickets/{ticket.reference}/timeline/").json()
+    entries = timeline["results"] if isinstance(timeline, dict) else timeline
+    assert entries and all(e["author"] is None for e in entries)
+    everything = str(detail) + str(row) + str(entries)
+    assert world.n1.get_full_name() not in everything and world.n2.get_full_name() not in everything
+    # their own people stay named
+    assert client.get(f"/api/v1/tickets/{own.reference}/").json()["created_by"]["username"] == world.client_user.username
+    staff = api_client(world.n1).get(f"/api/v1/tickets/{ticket.reference}/").json()
+    assert staff["assignee"]["username"] == world.n2.username and staff["created_by"]["username"] == world.n1.username
