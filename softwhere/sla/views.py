@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from softwhere.core.frdates import month_label
 from softwhere.core.views import AuthedRequest
+from softwhere.customers.forms import CompanyFilterForm
 from softwhere.customers.models import Organisation
 
 from . import charts as sla_charts
@@ -88,7 +89,7 @@ def _filtered(request: AuthedRequest, clocks: QuerySet[SlaClock]) -> tuple[Query
     carrier = (request.GET.get("carrier") or "").strip()
     clocks = filter_clocks(clocks, request.user, organisation=organisation, kind=kind, carrier=carrier)
     context = {
-        "organisations": Organisation.objects.visible_to(request.user).order_by("name"),
+        "company_form": CompanyFilterForm(request.user, organisation),
         "kinds": ClockKind.choices,
         "carriers": Carrier.objects.order_by("name"),
         "selected": {"organisation": str(organisation.pk) if organisation else "", "kind": kind, "carrier": carrier},
@@ -341,7 +342,7 @@ def charts(request: AuthedRequest) -> HttpResponse:
         "periods": CHART_PERIODS,
         "period": len(data.months),
         "month": data.months[-1],
-        "organisations": Organisation.objects.visible_to(request.user).order_by("name"),
+        "company_form": CompanyFilterForm(request.user, data.organisation),
         "selected": {"organisation": str(data.organisation.pk) if data.organisation else ""},
     }
     return render(request, "sla/charts.html", context)

@@ -110,3 +110,18 @@ def test_search_escapes_names(world: SimpleNamespace) -> None:
         .content.decode()
     )
     assert "&lt;b&gt;&amp;&lt;/b&gt; &quot;Fils&quot;" in body and "<b>" not in body
+
+
+@pytest.mark.parametrize("url_name", ["sla:at-risk", "sla:breached", "sla:charts"])
+def test_sla_pages_filter_by_company_with_the_same_select(
+    world: SimpleNamespace, url_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = client_for(world.supervisor)
+    html = c.get(reverse(url_name)).content.decode()
+    labels = [label for _, label in select_options(html, "f-organisation")]
+    assert labels == ["Toutes", "ACME Industries", "Autre Société", "Boulangerie Martin", "Intégrateur Sud"]
+
+    monkeypatch.setattr(SearchableSelect, "limit", 3)
+    html = c.get(reverse(url_name), {"organisation": world.acme.pk}).content.decode()
+    assert select_options(html, "f-organisation") == [("", "Toutes"), (str(world.acme.pk), "ACME Industries")]
+    assert 'data-searchable-for="f-organisation"' in html
