@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from softwhere.core.widgets import SearchableSelect
@@ -265,7 +266,17 @@ class OrderCreateForm(OrderFileForm):
     organisation = forms.ModelChoiceField(
         label="Client",
         queryset=Organisation.objects.none(),
-        widget=SearchableSelect(attrs={"class": "form-select form-select-sm"}),
+        # Choosing the client redraws its sites (HTMX): a desk has tens of thousands of sites.
+        widget=SearchableSelect(
+            attrs={
+                "class": "form-select form-select-sm",
+                "hx-get": reverse_lazy("orders:create"),
+                "hx-trigger": "change",
+                "hx-target": "#order-site",
+                "hx-select": "#order-site",
+                "hx-swap": "outerHTML",
+            }
+        ),
     )
     site = forms.ModelChoiceField(
         label="Site d'installation",
@@ -334,7 +345,13 @@ class OrderCreateForm(OrderFileForm):
     def __init__(self, *args: Any, organisations: Any, sites: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
-        self.fields["site"].queryset = sites  # type: ignore[attr-defined]
+        # Only the chosen client's sites: offered, and accepted (a site of another company is refused).
+        source = self.data if self.is_bound else self.initial
+        try:
+            org_id = int(source.get("organisation") or 0)
+        except (TypeError, ValueError):
+            org_id = 0
+        self.fields["site"].queryset = sites.filter(organisation_id=org_id) if org_id else sites.none()  # type: ignore[attr-defined]
         kinds = [("", "—"), *ItemKind.choices]
         for i in range(ITEM_ROWS):
             self.fields[f"item_{i}_kind"] = forms.ChoiceField(

@@ -82,7 +82,7 @@ def order_create(request: AuthedRequest) -> HttpResponse:
         request.POST or None,
         organisations=organisations,
         sites=sites,
-        initial={"organisation": request.GET.get("client")},
+        initial={"organisation": request.GET.get("client") or request.GET.get("organisation")},
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -130,3 +130,18 @@ def test_order_blocked_by_missing_rib_then_through_the_11_steps(
     assert [s.state for s in order.steps.order_by("number")] == ["done"] * 3 + ["skipped"] + ["done"] * 7
     assert order.active_portability is not None and order.active_portability.status == PortabilityStatus.DONE
     assert Order.objects.get(pk=order.pk).link_delivered_on == today
+
+
+def test_choosing_the_client_offers_its_sites(
+    live_server: Any, transactional_db: None, world: SimpleNamespace, page: Any
+) -> None:
+    base = live_server.url
+    login(page, base, "adv")
+    page.goto(f"{base}/commandes/nouvelle/")
+    site = page.locator("#id_site")
+    assert site.locator("option").count() == 1  # « --------- » until a client is chosen
+    page.select_option("#id_organisation", label="ACME Industries")  # HTMX redraws the site list
+    page.wait_for_selector("#id_site option:has-text('Siège ACME')", state="attached")
+    labels = page.locator("#id_site option").all_inner_texts()
+    assert any(label.startswith("Siège ACME") for label in labels)
+    assert not any("Entrepôt" in label for label in labels)  # another company's site is never offered

@@ -103,3 +103,15 @@ def test_only_the_order_desk_records_orders(world: Any) -> None:
         assert login(user).get("/commandes/nouvelle/").status_code == 403
         assert login(user).post("/commandes/nouvelle/", _post(world)).status_code == 403
     assert not Order.objects.exists()
+
+
+def test_site_list_follows_the_chosen_client_and_refuses_another_company_site(world: Any) -> None:
+    client = login(world.adv)
+    blank = client.get("/commandes/nouvelle/").content.decode()
+    assert "Siège ACME" not in blank and "Entrepôt" not in blank  # no client chosen: no site offered
+    chosen = client.get("/commandes/nouvelle/", {"organisation": world.acme.pk}).content.decode()
+    site_block = chosen.split('id="order-site"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{world.acme_site.pk}"' in site_block and "Entrepôt" not in site_block
+    response = client.post("/commandes/nouvelle/", _post(world, site=str(world.other_site.pk)))
+    assert response.status_code == 400 and not Order.objects.exists()
+    assert "Sélectionnez un choix valide" in response.content.decode()
