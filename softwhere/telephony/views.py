@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from softwhere.core.views import AuthedRequest, add_errors_to_form, error_messages
 from softwhere.customers.choices import OrganisationKind
 from softwhere.customers.models import Organisation
+from softwhere.customers.views import company_search
 
 from . import actions
 from .choices import LineKind, Option, Plan
@@ -72,11 +74,18 @@ def _page(
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
     """A client goes straight to its company; staff and partners choose one."""
-    orgs = Organisation.objects.visible_to(request.user).exclude(kind=OrganisationKind.OPERATOR).order_by("name")
     if request.user.organisation_id and request.user.role == "client":
         return redirect("telephony:offer", org_id=request.user.organisation_id)
-    with_offer = set(Offer.objects.values_list("organisation_id", flat=True))
-    return render(request, "telephony/home.html", {"orgs": orgs, "with_offer": with_offer})
+    orgs = Organisation.objects.visible_to(request.user).exclude(kind=OrganisationKind.OPERATOR)
+    term = request.GET.get("q", "").strip()
+    if term:
+        orgs = company_search(orgs, term)
+    # A page of 50 and a search box: an operator's desk serves thousands of companies.
+    page = Paginator(orgs.order_by("name", "pk").only("id", "name"), 50).get_page(request.GET.get("page"))
+    with_offer = set(
+        Offer.objects.filter(organisation_id__in=[o.pk for o in page]).values_list("organisation_id", flat=True)
+    )
+    return render(request, "telephony/home.html", {"page": page, "term": term, "with_offer": with_offer})
 
 
 @login_required

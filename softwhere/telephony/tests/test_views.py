@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
+from softwhere.core import testing as t
 from softwhere.telephony import actions
 from softwhere.telephony.models import Calendar, CallGroup
 
@@ -30,6 +31,22 @@ def test_client_manager_lands_on_its_offer(tel: SimpleNamespace) -> None:
         assert menu in body
     assert "VOS LIGNES MOBILES AVEC OPTION PABX" in body
     assert "Votre offre : 10 forfaits dont 7 disponibles" in body
+
+
+def test_staff_home_lists_companies_by_page_with_a_search(tel: SimpleNamespace) -> None:
+    c = client_for(tel.world.n1)
+    body = c.get("/telephonie/").content.decode()
+    assert f'href="/telephonie/{tel.org.pk}/"' in body and "souscrite" in body
+    assert "SoftWhere" not in body.split("<tbody>", 1)[1]  # the operator itself is not a client company
+    found = c.get("/telephonie/", {"q": tel.org.name[:5]}).content.decode()
+    assert f'href="/telephonie/{tel.org.pk}/"' in found
+    none = c.get("/telephonie/", {"q": "zzz-aucune"}).content.decode()
+    assert "Aucune entreprise pour « zzz-aucune »" in none
+    for n in range(60):
+        t.make_organisation(f"Client téléphonie {n:02d}")
+    first = c.get("/telephonie/").content.decode()
+    assert first.count('href="/telephonie/') - first.count('href="/telephonie/"') == 50
+    assert "Suivante" in first
 
 
 def test_other_company_is_a_404(tel: SimpleNamespace) -> None:
