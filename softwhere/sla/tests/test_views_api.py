@@ -19,6 +19,7 @@ from rest_framework.test import APIClient
 from softwhere.catalogue.models import ResolutionCase
 from softwhere.core import testing as t
 from softwhere.core.tests.api_client import api_client
+from softwhere.sla.models import SlaClock
 from softwhere.tickets import actions
 from softwhere.tickets.models import Ticket
 
@@ -216,3 +217,27 @@ def test_clients_and_carriers_pages(world: Any, restored: Ticket) -> None:
 
 def test_pages_need_a_login() -> None:
     assert Client().get(reverse("sla:breached")).status_code == 302  # to the login page
+
+
+def test_breached_list_is_paged_soonest_breach_first(world: Any, committed: Committed) -> None:
+    """At a million tickets there are thousands of late clocks: 50 a page, the oldest deadline first."""
+    with time_machine.travel(paris("2026-11-30 09:00"), tick=False), committed():
+        tickets = [
+            actions.create_ticket(
+                actor=world.n1, organisation=world.acme, subject=f"Coupure {n:02d}", service_state="interrompu"
+            )
+            for n in range(55)
+        ]
+    SlaClock.objects.filter(ticket__in=tickets).update(due_at=paris("2026-11-30 10:00"))
+    first_due = tickets[7]
+    SlaClock.objects.filter(ticket=first_due).update(due_at=paris("2026-11-30 09:30"))
+    clocks = SlaClock.objects.filter(ticket__in=tickets).count()
+    assert clocks >= 55
+    with time_machine.travel(paris("2026-12-02 12:00"), tick=False):
+        client = login(world.n1)
+        first = client.get(reverse("sla:breached")).content.decode()
+        second = client.get(reverse("sla:breached"), {"page": "2"}).content.decode()
+    assert f"{clocks} compteurs" in first and "Suivante" in first
+    rows_first = first.count('class="ref"')
+    assert rows_first == 50 and second.count('class="ref"') == min(50, clocks - 50)
+    assert first.index(first_due.reference) < first.index(tickets[0].reference)
