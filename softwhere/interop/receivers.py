@@ -14,7 +14,7 @@ def on_ticket_event(
     sender: Any, *, ticket_id: int, event: str, data: dict[str, Any] | None = None, **kwargs: Any
 ) -> None:
     """Runs after the ticket's transaction committed; a failure is logged, never turned into an error page."""
-    from .tmf_v5 import publish
+    from .tmf_tickets import publish
 
     try:
         with transaction.atomic():

@@ -3,7 +3,7 @@
 from django.urls import URLPattern, path
 
 from .api import interop_views as interop
-from .api import tmf_v5_views as tickets
+from .api import tmf_ticket_views as tickets
 from .services import tmf
 
 app_name = "tmf"

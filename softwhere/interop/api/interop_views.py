@@ -22,7 +22,7 @@ from ..choices import HubApi, Role
 from ..models import InteropPeer, Signalisation
 from ..services import lifecycle, tmf, v2_xml
 from .base import TmfError, TmfView, check_body, int_param, paged
-from .tmf_v5_views import DATE_FILTERS, HubDetailView, HubView, _date
+from .tmf_ticket_views import DATE_FILTERS, HubDetailView, HubView, _date
 
 
 def peer_of(request: Request) -> InteropPeer:

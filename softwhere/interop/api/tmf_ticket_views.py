@@ -1,7 +1,7 @@
 """Our TMF621 Trouble Ticket API over desk tickets (partners, clients and carriers), v5 and v4.
 
 Thin views: scope with ``visible_to``, translate the TMF request, call ``tickets.actions``
-(or ``interop`` hub actions), render with ``tmf_v5.render``. Status changes requested by
+(or ``interop`` hub actions), render with ``tmf_tickets.render``. Status changes requested by
 PATCH become our lifecycle transitions (table in docs/interop.md). One set of views serves
 both versions: ``tmf_urls`` mounts them with ``tmf_api=tmf.V5`` or ``tmf.V4``, the object
 that names what the two specifications shape differently.
@@ -25,7 +25,7 @@ from softwhere.tickets import actions as ticket_actions
 from softwhere.tickets.choices import Channel, TicketStatus, Visibility
 from softwhere.tickets.models import Ticket
 
-from .. import tmf_v5
+from .. import tmf_tickets
 from ..choices import HubApi
 from ..models import Hub, TmfTicketData
 from ..services import tmf
@@ -86,7 +86,7 @@ class TroubleTicketListView(TmfView):
         limit = int_param(request, "limit", 50, minimum=0, maximum=1000)
         total = qs.count()
         page = qs[offset : offset + limit]
-        items = [tmf.select_fields(tmf_v5.render(t, self.tmf_api), params.get("fields")) for t in page]
+        items = [tmf.select_fields(tmf_tickets.render(t, self.tmf_api), params.get("fields")) for t in page]
         return paged(request, items, total)
 
     def post(self, request: Request) -> Response:
@@ -117,7 +117,7 @@ class TroubleTicketListView(TmfView):
                 if str(note.get("text") or "").strip():
                     ticket_actions.add_comment(ticket, actor=user, body=str(note["text"]), visibility=Visibility.PUBLIC)
         ticket = _visible(request).get(pk=ticket.pk)
-        resource = tmf_v5.render(ticket, api)
+        resource = tmf_tickets.render(ticket, api)
         response = Response(
             tmf.select_fields(resource, request.query_params.get("fields")), status=status.HTTP_201_CREATED
         )
@@ -175,7 +175,7 @@ class TroubleTicketDetailView(TmfView):
 
     def get(self, request: Request, ticket_id: str) -> Response:
         ticket = self.get_ticket(request, ticket_id)
-        return Response(tmf.select_fields(tmf_v5.render(ticket, self.tmf_api), request.query_params.get("fields")))
+        return Response(tmf.select_fields(tmf_tickets.render(ticket, self.tmf_api), request.query_params.get("fields")))
 
     def delete(self, request: Request, ticket_id: str) -> Response:
         self.get_ticket(request, ticket_id)
@@ -184,7 +184,7 @@ class TroubleTicketDetailView(TmfView):
     def patch(self, request: Request, ticket_id: str) -> Response:
         ticket = self.get_ticket(request, ticket_id)
         patch = check_body(request.data)
-        current = tmf_v5.render(ticket, self.tmf_api)
+        current = tmf_tickets.render(ticket, self.tmf_api)
         wanted = tmf.merge_patch(current, patch)
         user = request.user
         with transaction.atomic():
@@ -210,7 +210,7 @@ class TroubleTicketDetailView(TmfView):
             if target and target != current["status"]:
                 _apply_status(ticket, str(target), str(wanted.get("statusChangeReason") or ""), user)
         ticket = self.get_ticket(request, ticket_id)
-        return Response(tmf.select_fields(tmf_v5.render(ticket, self.tmf_api), request.query_params.get("fields")))
+        return Response(tmf.select_fields(tmf_tickets.render(ticket, self.tmf_api), request.query_params.get("fields")))
 
 
 def _apply_status(ticket: Ticket, target: str, reason: str, user: Any) -> None:
