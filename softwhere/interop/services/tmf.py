@@ -192,6 +192,16 @@ def severity_to_state(severity: str) -> str:
     return SEVERITY_FROM_TMF.get((severity or "").strip().lower(), ServiceState.DEGRADED)
 
 
+DESK_AUTHOR = "Support SoftWhere"
+
+
+def note_author(user: Any) -> str:
+    """Partners and carriers read this API: the desk's agents are « Support SoftWhere », as on the portal."""
+    if user is None or getattr(user, "is_desk_staff", False):
+        return DESK_AUTHOR
+    return str(user)
+
+
 def ticket_to_tmf(ticket: Any, api: TicketApi, *, notes: Iterable[Any], history: Iterable[Any]) -> dict[str, Any]:
     """Render a desk ticket in ``api``'s version; ``notes`` are its public comments, ``history`` its status entries."""
     extra = getattr(ticket, "tmf", None) if _has_tmf(ticket) else None
@@ -215,7 +225,7 @@ def ticket_to_tmf(ticket: Any, api: TicketApi, *, notes: Iterable[Any], history:
             {
                 "@type": "Note",
                 "id": str(n.pk),
-                "author": str(n.author or "SoftWhere"),
+                "author": note_author(n.author),
                 "date": iso(n.created_at),
                 "text": n.body,
             }

@@ -116,6 +116,10 @@ def test_patch_merges_notes_and_moves_status_through_the_lifecycle(world):
     agent, client = client_for(world.n2), client_for(world.client_user)
     response = patch(client, ticket.reference, {"note": [{"@type": "Note", "text": "Toujours en panne"}]})
     assert response.status_code == 200 and response.json()["note"][-1]["text"] == "Toujours en panne"
+    assert response.json()["note"][-1]["author"] == str(world.client_user)  # the client's own people are named
+    answered = patch(agent, ticket.reference, {"note": [{"@type": "Note", "text": "Technicien missionné"}]})
+    assert answered.json()["note"][-1]["author"] == "Support SoftWhere"  # agents are not, as on the portal
+    assert str(world.n2) not in str(client.get(f"{BASE}/troubleTicket/{ticket.reference}").json())
     assert patch(client, ticket.reference, {"status": "cancelled"}).status_code == 403  # clients cannot cancel
     assert patch(agent, ticket.reference, {"status": "inProgress"}).json()["status"] == "inProgress"
     assert patch(agent, ticket.reference, {"severity": "Minor", "priority": "High"}).status_code == 200
