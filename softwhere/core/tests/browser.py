@@ -43,8 +43,11 @@ BROWSER_MARKS = [
 
 @contextmanager
 def chromium_page(*, width: int = 1440, height: int = 900) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # ``expect`` assertions have their own 5 s default: a form POST whose reactions (SLA clocks, mails) run
+    # before the redirect can take longer on a loaded CI machine, and the assertion must wait like the actions.
+    expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")

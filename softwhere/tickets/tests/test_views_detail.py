@@ -276,6 +276,7 @@ def test_diagnostics_panel_is_fetched_by_the_ticket_page(world: SimpleNamespace)
     """The page holds a placeholder that loads the panel (its queries are not paid before the page shows)."""
     ticket = new_ticket(world)
     body = page(world.n1, ticket)
+    assert "{#" not in body and "{% comment" not in body  # template comments never reach the page
     placeholder = body.split('data-testid="diagnostics-panel"', 1)[1].split("</div>", 1)[0]
     panel_url = reverse("diagnostics:panel", args=[ticket.reference])
     assert f'hx-get="{panel_url}"' in placeholder and 'hx-trigger="load"' in placeholder
