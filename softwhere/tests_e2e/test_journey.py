@@ -36,6 +36,13 @@ def login(page: Any, base: str, username: str) -> None:
     page.wait_for_url(f"{base}/tickets/")
 
 
+def open_action_panel(page: Any, name: str) -> None:
+    """Open a transition's panel and wait for Bootstrap's collapse to finish: a click on « Confirmer » while
+    the panel is still growing can land beside the button on a loaded machine, and nothing is submitted."""
+    page.click(f"[data-testid=action-{name}]")
+    page.wait_for_selector(f"#panel-{name}.collapse.show:not(.collapsing)")
+
+
 def logout(page: Any, base: str) -> None:
     page.click("[data-testid=user-menu]")
     page.click("text=Se déconnecter")
@@ -111,7 +118,7 @@ def test_n1_escalates_and_n2_resolves(
     shot(page, "04-checklist-n1")
 
     # --- Escalate ------------------------------------------------------------------------------------------------
-    page.click("[data-testid=action-escalate]")
+    open_action_panel(page, "escalate")
     page.fill("#id_escalate-reason", "LOS rouge clignotant après redémarrage : rupture fibre probable.")
     page.click("[data-testid=confirm-escalate]")
     expect(page.locator("[data-testid=ticket-status]")).to_have_text("Escaladé (N2)")
@@ -132,7 +139,7 @@ def test_n1_escalates_and_n2_resolves(
     with page.expect_response(re.compile(r"/checklist/\d+/$")):
         page.locator(f"#{n2_item_id} input[type=checkbox]").check()  # N2 actions are tickable by N2 only
     expect(page.locator(f"#{n2_item_id}")).to_have_class(re.compile(r"\bdone\b"))
-    page.click("[data-testid=action-resolve]")
+    open_action_panel(page, "resolve")
     page.fill("#id_resolve-resolution", "Fibre rompue au PBO, intervention technicien : signal PON rétabli.")
     page.click("[data-testid=confirm-resolve]")
     expect(page.locator("[data-testid=ticket-status]")).to_have_text("Rétabli")
