@@ -1,13 +1,24 @@
 """Tickets created per second through the REST API, with several concurrent clients.
 
     SOFTWHERE_DATABASE_URL=postgres://postgres@127.0.0.1:5432/softwhere_bench \
-        .venv/bin/python bench/create.py [--clients 8] [--seconds 20] [--workers 2]
+        .venv/bin/python bench/create.py [--clients 8] [--seconds 20] [--workers 2] \
+        [--events worker|inline] [--job-workers 1]
 
 Starts ``softwhere serve`` (or uses ``--url``), then ``--clients`` threads POST
 ``/api/v1/tickets/`` in a loop for ``--seconds`` (each with a site, its access and a
 reporter of a generated company, so the whole create path runs: validation, reference
-sequence, timeline, SLA clocks, search trigger). Prints JSON then a table: tickets/s
-sustained, p50/p95/p99 latency, errors.
+sequence, timeline, search trigger, and the other apps' reactions: SLA clocks,
+acknowledgement mail, TMF621 notifications).
+
+``--events`` sets ``SOFTWHERE_TICKET_EVENTS`` on the server. ``inline``: the reactions
+run in the request, after its commit. ``worker`` (default, the high-rate production
+setting): the request writes the event to the outbox and ``--job-workers`` processes of
+``softwhere worker`` (started here, on the same cores) apply the reactions. The script
+then waits until the outbox is empty and reports how long that took after the load
+stopped, so reactions left behind are measured, not hidden.
+
+Prints JSON then a table: tickets/s sustained, p50/p95/p99 latency, errors, and in
+worker mode the outbox drain.
 """
 
 from __future__ import annotations
@@ -17,6 +28,7 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -30,9 +42,16 @@ import django
 django.setup()
 
 import httpx  # noqa: E402
-from grid import _credentials, _percentile, _start_server  # noqa: E402
+from grid import ROOT, _credentials, _percentile, _start_server, server_env  # noqa: E402
 
 from softwhere.customers.models import Site  # noqa: E402
+from softwhere.jobs.choices import JobStatus  # noqa: E402
+from softwhere.jobs.models import ScheduledJob  # noqa: E402
+from softwhere.tickets import events  # noqa: E402
+
+
+def _pending_events() -> int:
+    return ScheduledJob.objects.filter(kind=events.JOB_EVENT, status__in=[JobStatus.PENDING, JobStatus.RUNNING]).count()
 
 
 def main() -> None:
@@ -41,6 +60,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--url", default="")
+    parser.add_argument("--events", choices=events.MODES, default=events.WORKER)
+    parser.add_argument("--job-workers", type=int, default=1)
+    parser.add_argument("--drain-timeout", type=float, default=600)
     args = parser.parse_args()
     sites = list(
         Site.objects.filter(services__kind="access", organisation__contacts__isnull=False).values(
@@ -50,7 +72,18 @@ def main() -> None:
     if not sites:
         raise SystemExit("No generated company: run `softwhere demo generate` first.")
     _session, token = _credentials()
-    proc, url = (None, args.url) if args.url else _start_server(args.workers)
+    env = server_env(SOFTWHERE_TICKET_EVENTS=args.events)
+    backlog_before = _pending_events()
+    proc, url = (None, args.url) if args.url else _start_server(args.workers, env)
+    job_workers = [
+        subprocess.Popen(
+            [str(ROOT / ".venv/bin/softwhere"), "worker", "--poll-interval", "0.2"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(args.job_workers if args.events == events.WORKER else 0)
+    ]
     latencies: list[float] = []
     errors: list[int] = []
     lock = threading.Lock()
@@ -89,10 +122,17 @@ def main() -> None:
         for t in threads:
             t.join()
         duration = time.perf_counter() - started
+        backlog_at_end = _pending_events()
+        drain_deadline = time.perf_counter() + args.drain_timeout
+        while job_workers and _pending_events() > backlog_before and time.perf_counter() < drain_deadline:
+            time.sleep(0.2)
+        drain = time.perf_counter() - started - duration
+        backlog_left = _pending_events() - backlog_before
     finally:
-        if proc is not None:
-            proc.terminate()
-            proc.wait(10)
+        for p in [proc, *job_workers]:
+            if p is not None:
+                p.terminate()
+                p.wait(10)
     doc = {
         "clients": args.clients,
         "workers": args.workers,
@@ -100,15 +140,24 @@ def main() -> None:
         "created": len(latencies),
         "tickets_per_second": round(len(latencies) / duration, 1),
         "errors": len(errors),
+        "events": args.events,
+        "job_workers": len(job_workers),
+        # Worker mode: events still in the outbox when the load stopped, and the time to apply them.
+        "outbox_at_end": backlog_at_end - backlog_before,
+        "outbox_drain_seconds": round(drain, 1) if job_workers else None,
+        "outbox_left": backlog_left,
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "p95_ms": round(_percentile(latencies, 95), 1) if latencies else None,
         "p99_ms": round(_percentile(latencies, 99), 1) if latencies else None,
     }
     print(json.dumps(doc, indent=1))
-    print(f"\n{'clients':>8} {'tickets/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'erreurs':>8}")
     print(
-        f"{args.clients:>8} {doc['tickets_per_second']:>10} {doc['p50_ms']:>8} {doc['p95_ms']:>8} "
-        f"{doc['p99_ms']:>8} {len(errors):>8}"
+        f"\n{'événements':>10} {'clients':>8} {'tickets/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
+        f" {'erreurs':>8} {'file fin':>9} {'vidée en s':>10}"
+    )
+    print(
+        f"{args.events:>10} {args.clients:>8} {doc['tickets_per_second']:>10} {doc['p50_ms']:>8} {doc['p95_ms']:>8} "
+        f"{doc['p99_ms']:>8} {len(errors):>8} {doc['outbox_at_end']:>9} {str(doc['outbox_drain_seconds']):>10}"
     )
 
 

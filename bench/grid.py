@@ -58,16 +58,20 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _start_server(workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {
+def server_env(**extra: str) -> dict[str, str]:
+    return {
         **os.environ,
         "SOFTWHERE_DEBUG": "0",
         "SOFTWHERE_DB_CONN_MAX_AGE": "60",
         "SOFTWHERE_LOG_LEVEL": "WARNING",
         # Acknowledgement mails of created tickets must not wait on an SMTP server.
         "SOFTWHERE_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        **extra,
     }
+
+
+def _start_server(workers: int, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
     proc = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/softwhere"),
@@ -78,7 +82,7 @@ def _start_server(workers: int) -> tuple[subprocess.Popen[bytes], str]:
             str(workers),
             "--no-collectstatic",
         ],
-        env=env,
+        env=env or server_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -303,4 +303,7 @@ COMMS_SMS_TOKEN = os.environ.get("SOFTWHERE_SMS_TOKEN", "")
 COMMS_SMS_SENDER = os.environ.get("SOFTWHERE_SMS_SENDER", "SOFTWHERE")
 
 # Ticket references: date-based like the seed's "2505057242" (YYMM + 6-digit sequence).
+# Ticket events (SLA projection, acknowledgement, notifications): "inline" after the
+# action's commit, or "worker" (softwhere worker) for high creation rates. softwhere.tickets.events.
+TICKET_EVENTS = os.environ.get("SOFTWHERE_TICKET_EVENTS", "inline")
 TICKET_REFERENCE_PREFIX = os.environ.get("SOFTWHERE_TICKET_REFERENCE_PREFIX", "")

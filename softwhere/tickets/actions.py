@@ -1,12 +1,12 @@
 """Every state change of a ticket goes through one function here.
 
 Each runs in one transaction, locks the ticket row, writes a timeline entry
-naming the actor, and fires ``signals.ticket_event`` only after commit.
+naming the actor, and records a ``signals.ticket_event`` in the durable outbox
+(``events``), delivered to the other apps only after commit.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -21,39 +21,14 @@ from softwhere.catalogue.models import ResolutionCase
 from softwhere.customers.models import Contact, Organisation, Site
 from softwhere.inventory.models import Equipment, Service
 
+from . import events
 from .choices import Channel, LedPhase, Level, Priority, ServiceState, TicketStatus, TimelineKind, Visibility
 from .models import ChecklistItem, LedReading, Ticket, TicketSequence, TimelineEntry
-from .signals import ticket_event
 from .transitions import TicketError, TicketErrorCode, check_transition, target_of
-
-logger = logging.getLogger(__name__)
-
-
-def _receiver_name(receiver: Any) -> str:
-    return f"{getattr(receiver, '__module__', '?')}.{getattr(receiver, '__qualname__', repr(receiver))}"
-
-
-def send_ticket_event(payload: dict[str, Any]) -> None:
-    """Deliver an event to every receiver even if one fails (SLA, triage, diagnostics, comms…).
-
-    The agent's action is already committed: a receiver's exception must neither
-    turn it into an error page nor starve the receivers after it, so it is logged
-    with the receiver's name and the others still run.
-    """
-    for receiver, result in ticket_event.send_robust(sender=Ticket, **payload):
-        if isinstance(result, Exception):
-            logger.error(
-                "ticket_event receiver %s failed for ticket %s after %s",
-                _receiver_name(receiver),
-                payload["ticket_id"],
-                payload["event"],
-                exc_info=result,
-            )
 
 
 def _emit(ticket: Ticket, event: str, actor: Any, data: dict[str, Any] | None = None) -> None:
-    payload = {"ticket_id": ticket.pk, "event": event, "actor_id": getattr(actor, "pk", None), "data": data or {}}
-    transaction.on_commit(lambda: send_ticket_event(payload))
+    events.emit(ticket, event, actor, data)
 
 
 def _log(

@@ -47,9 +47,13 @@ def _six_hour_checks(settings: Any) -> None:
 
 
 def _observe(world: SimpleNamespace, p2p: SimpleNamespace, capture: Any, **kw: Any) -> Any:
-    ticket = make_ticket(world, p2p)
-    ticket_actions.qualify_ticket(ticket, actor=world.n1, case=ResolutionCase.objects.get(pk="sav_internet_coupures"))
-    ticket_actions.transition_ticket(ticket, "take", actor=world.n1)
+    with capture(execute=True):  # the events are delivered as after real commits (acknowledgement, SLA clocks)
+        ticket = make_ticket(world, p2p)
+        ticket_actions.qualify_ticket(
+            ticket, actor=world.n1, case=ResolutionCase.objects.get(pk="sav_internet_coupures")
+        )
+        ticket_actions.transition_ticket(ticket, "take", actor=world.n1)
+    mail.outbox.clear()
     with capture(execute=True):
         ticket = ticket_actions.transition_ticket(
             ticket, "observe", actor=world.n1, observation_until=START + timedelta(hours=24), **kw
@@ -58,7 +62,10 @@ def _observe(world: SimpleNamespace, p2p: SimpleNamespace, capture: Any, **kw: A
 
 
 def _run_worker() -> int:
-    return Worker(worker_id="test").run_pending()
+    """Run every due job; how many observation checks ran (ticket events due by then are delivered too)."""
+    before = _jobs().filter(status=JobStatus.DONE).count()
+    Worker(worker_id="test").run_pending()
+    return _jobs().filter(status=JobStatus.DONE).count() - before
 
 
 def _jobs() -> Any:

@@ -458,7 +458,7 @@ def test_a_failing_receiver_is_logged_and_does_not_block_the_others(
     ticket_event.connect(broken_receiver, dispatch_uid="test-broken")
     ticket_event.connect(recording_receiver, dispatch_uid="test-recording")
     try:
-        with caplog.at_level(logging.ERROR, logger="softwhere.tickets.actions"):
+        with caplog.at_level(logging.ERROR, logger="softwhere.tickets.events"):
             with django_capture_on_commit_callbacks(execute=True):
                 ticket = new_ticket(world)
             with django_capture_on_commit_callbacks(execute=True):
@@ -469,6 +469,6 @@ def test_a_failing_receiver_is_logged_and_does_not_block_the_others(
     assert seen == ["created", "transition.take"]
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.IN_PROGRESS
-    failures = [r for r in caplog.records if r.name == "softwhere.tickets.actions"]
+    failures = [r for r in caplog.records if r.name == "softwhere.tickets.events"]
     assert len(failures) == 2 and all(r.exc_info and r.exc_info[0] is RuntimeError for r in failures)
     assert "broken_receiver" in failures[0].getMessage() and "after created" in failures[0].getMessage()
