@@ -77,6 +77,17 @@ class TicketViewSet(
 ):
     related = ("organisation", "site", "assignee", "case", "reporter", "created_by")
     queryset = Ticket.objects.select_related(*related)
+    # What TicketListSerializer shows: a page of the list leaves descriptions, the cases' checklists
+    # and the users' passwords in the database.
+    list_related = ("organisation", "site", "assignee", "case")
+    list_columns = (
+        "reference", "subject", "status", "level", "priority", "service_state", "channel",
+        "carrier_ticket_reference", "created_at", "updated_at",
+        "organisation__name", "organisation__kind", "site__name", "site__city",
+        "case__number", "case__family", "case__domain", "case__heading",
+        "assignee__username", "assignee__first_name", "assignee__last_name", "assignee__role",
+        "assignee__is_superuser",
+    )  # fmt: skip
     lookup_field = "reference"
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = TicketFilter
@@ -88,6 +99,8 @@ class TicketViewSet(
         queryset = super().get_queryset()
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("services", "equipment")
+        elif self.action == "list":
+            queryset = queryset.select_related(None).select_related(*self.list_related).only(*self.list_columns)
         return queryset
 
     def get_serializer_class(self) -> type[Any]:
