@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
@@ -16,6 +16,7 @@ from . import conf
 from .calendars import get_calendar
 from .choices import ClockKind
 from .models import SlaPolicy
+from .services.calendar import Calendar
 from .services.clocks import ClockSnapshot, ClockSpec, TicketEvent, TicketHistory, compute_clock
 from .services.penalties import GTR_TARGET_MINUTES, penalty_amount, penalty_percent
 
@@ -70,6 +71,8 @@ class PlannedClock:
     calendar_id: str
     target_minutes: int
     access: Access | None = None
+    #: Already read (``planned_clocks`` reads each calendar once for all the ticket's clocks).
+    calendar: Calendar | None = field(default=None, compare=False, repr=False)
 
     @property
     def access_id(self) -> int | None:
@@ -81,7 +84,7 @@ class PlannedClock:
     @cached_property
     def _spec(self) -> ClockSpec:
         """Read once per planned clock: projecting then scheduling a clock asked for its calendar row twice."""
-        return ClockSpec(self.kind, get_calendar(self.calendar_id), self.target_minutes)
+        return ClockSpec(self.kind, self.calendar or get_calendar(self.calendar_id), self.target_minutes)
 
 
 def policy_for(priority: int) -> tuple[str, int, int]:
@@ -101,14 +104,22 @@ def gtr_accesses(ticket: Ticket) -> list[Access]:
 
 
 def planned_clocks(ticket: Ticket) -> list[PlannedClock]:
+    calendars: dict[str, Calendar] = {}
+
+    def calendar(calendar_id: str) -> Calendar:
+        if calendar_id not in calendars:
+            calendars[calendar_id] = get_calendar(calendar_id)
+        return calendars[calendar_id]
+
     calendar_id, first_response, resolution = policy_for(ticket.priority)
     planned = [
-        PlannedClock(ClockKind.FIRST_RESPONSE, calendar_id, first_response),
-        PlannedClock(ClockKind.RESOLUTION, calendar_id, resolution),
+        PlannedClock(ClockKind.FIRST_RESPONSE, calendar_id, first_response, calendar=calendar(calendar_id)),
+        PlannedClock(ClockKind.RESOLUTION, calendar_id, resolution, calendar=calendar(calendar_id)),
     ]
     gtr_calendars = conf.gtr_calendars()
     for access in gtr_accesses(ticket):
-        planned.append(PlannedClock(ClockKind.GTR, gtr_calendars[access.gtr_option], GTR_TARGET_MINUTES, access))
+        gtr_id = gtr_calendars[access.gtr_option]
+        planned.append(PlannedClock(ClockKind.GTR, gtr_id, GTR_TARGET_MINUTES, access, calendar=calendar(gtr_id)))
     return planned
 
 
