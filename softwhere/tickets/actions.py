@@ -12,8 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from softwhere.catalogue import leds
@@ -45,13 +44,27 @@ def _log(
 
 
 def next_reference(now: datetime | None = None) -> str:
-    """Date-based reference like the seed's "2505057242": YYMM of creation (Paris time) + 6-digit sequence."""
+    """Date-based reference like the seed's "2505057242": YYMM of creation (Paris time) + 6-digit sequence.
+
+    One ``UPDATE … RETURNING`` takes the next number and locks the month's row until the
+    caller's transaction ends, so concurrent creations get consecutive numbers and a
+    rolled-back creation gives its number back.
+    """
     local = timezone.localtime(now or timezone.now())
     period = local.strftime("%y%m")
-    seq, _ = TicketSequence.objects.select_for_update().get_or_create(period=period)
-    TicketSequence.objects.filter(pk=period).update(last_value=F("last_value") + 1)
-    seq.refresh_from_db()
-    return f"{period}{seq.last_value:06d}"
+    qn = connection.ops.quote_name
+    sql = (
+        f"UPDATE {qn(TicketSequence._meta.db_table)} SET {qn('last_value')} = {qn('last_value')} + 1 "
+        f"WHERE {qn('period')} = %s RETURNING {qn('last_value')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [period])
+        row = cursor.fetchone()
+        if row is None:  # the month's first ticket: create its counter (get_or_create settles a race), then take 1
+            TicketSequence.objects.get_or_create(period=period)
+            cursor.execute(sql, [period])
+            row = cursor.fetchone()
+    return f"{period}{row[0]:06d}"
 
 
 def _scope_errors(

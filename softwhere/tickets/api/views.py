@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -43,10 +43,16 @@ from .serializers import (
 )
 
 
-def _ticket_response(ticket: Ticket, request: Request, code: int = status.HTTP_200_OK) -> Response:
-    ticket = (
-        Ticket.objects.select_related(*TicketViewSet.related).prefetch_related("services", "equipment").get(pk=ticket.pk)
-    )
+def _ticket_response(ticket: Ticket, request: Request, code: int = status.HTTP_200_OK, *, fresh: bool = False) -> Response:
+    """The ticket as the detail serializer shows it; ``fresh``: the action just built it, related rows included."""
+    if fresh:
+        prefetch_related_objects([ticket], "services", "equipment")
+    else:
+        ticket = (
+            Ticket.objects.select_related(*TicketViewSet.related)
+            .prefetch_related("services", "equipment")
+            .get(pk=ticket.pk)
+        )
     return Response(TicketDetailSerializer(ticket, context={"request": request}).data, status=code)
 
 
@@ -119,7 +125,7 @@ class TicketViewSet(
         serializer = TicketCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         ticket = actions.create_ticket(actor=request.user, **serializer.validated_data)
-        return _ticket_response(ticket, request, status.HTTP_201_CREATED)
+        return _ticket_response(ticket, request, status.HTTP_201_CREATED, fresh=True)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ticket = self._ticket(require="agent")

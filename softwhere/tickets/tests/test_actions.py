@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection, connections, transaction
 
 from softwhere.catalogue.models import ResolutionCase
 from softwhere.core import testing as t
@@ -37,6 +39,38 @@ def test_reference_is_year_month_and_monthly_sequence(world: Any) -> None:
     with time_machine.travel(datetime(2025, 6, 1, 0, 5, tzinfo=PARIS), tick=False):
         c = new_ticket(world)
     assert (a.reference, b.reference, c.reference) == ("2505000001", "2505000002", "2506000001")
+
+
+def test_a_rolled_back_creation_gives_its_number_back(world: Any) -> None:
+    with time_machine.travel(datetime(2025, 5, 30, 9, 52, tzinfo=PARIS), tick=False):
+        first = new_ticket(world)
+        with pytest.raises(RuntimeError), transaction.atomic():
+            assert new_ticket(world).reference == "2505000002"
+            raise RuntimeError("la suite échoue")
+        assert (first.reference, new_ticket(world).reference) == ("2505000001", "2505000002")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+def test_concurrent_creations_get_consecutive_references(world: Any) -> None:
+    """Eight creators at once, each in its own connection: no duplicate, no gap."""
+    references: list[str] = []
+    barrier = threading.Barrier(8)
+
+    def create() -> None:
+        try:
+            barrier.wait()
+            references.append(new_ticket(world).reference)
+        finally:
+            connections.close_all()
+
+    with time_machine.travel(datetime(2025, 5, 30, 9, 52, tzinfo=PARIS), tick=False):
+        threads = [threading.Thread(target=create) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert sorted(references) == [f"2505{n:06d}" for n in range(1, 9)]
 
 
 def test_reference_month_follows_paris_time(world: Any) -> None:

@@ -54,6 +54,23 @@ def test_agent_creates_a_full_ticket(world):
     assert {tr["name"] for tr in got["available_transitions"]} == {"take", "escalate", "cancel"}
 
 
+@pytest.mark.parametrize("role", ["n1", "client_user"])
+def test_creation_answers_what_reading_the_ticket_answers(world, role):
+    """The creation response is built from the objects just written, not read back: it must not differ."""
+    body = {
+        "organisation": world.acme.pk, "site": world.acme_site.pk, "services": [world.acme_access.pk],
+        "equipment": [world.acme_ont.pk], "reporter": world.acme_contact.pk, "subject": "Perte WAN siège",
+        "service_state": "interrompu", "priority": 2, "alerts": "GTR 4 h",
+    }
+    if role == "n1":
+        body["case"] = CASE
+    client = api_client(getattr(world, role))
+    created = client.post("/api/v1/tickets/", body)
+    assert created.status_code == 201, created.json()
+    read = client.get(f"/api/v1/tickets/{created.json()['reference']}/")
+    assert read.status_code == 200 and created.json() == read.json()
+
+
 def test_agent_may_open_for_any_company(world):
     response = api_client(world.adv).post("/api/v1/tickets/", {"organisation": world.other.pk, "subject": "Panne",
                                                                 "service_state": "degrade"})
