@@ -115,16 +115,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get(
-    "SOFTWHERE_DB_PREPARED_STATEMENTS", "1"
-) == "1":
-    # Parameters bound server-side let psycopg prepare the statements a connection runs again and
-    # again (from the 5th run on), and PostgreSQL then reuses their plan. Planning is most of what a
-    # ticket query costs: with the ticket table's 28 indexes, planning the ticket page's seven-table
-    # join takes 2.5-3.5 ms and running it 0.15-0.4 ms (docs/performance.md). Set 0 behind a
-    # connection pooler in transaction mode (PgBouncer), which cannot keep prepared statements.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several agents on the embedded database: wait for locks rather than fail. Transactions take the
     # write lock when they begin: a job that reads, calls a peer over the network, then writes (interop
     # delivery) would otherwise fail at once with « database is locked » when a web request wrote meanwhile
