@@ -245,6 +245,28 @@ def test_grid_paginates(world: SimpleNamespace, monkeypatch: pytest.MonkeyPatch)
     assert len(page) == 1
 
 
+@pytest.mark.parametrize("params", [{}, {"tri": "-priorite"}, {"etat": "tous", "tri": "age"}, {"q": "synchro"}])
+def test_deeper_pages_continue_the_first_in_the_same_order(
+    world: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, django_assert_max_num_queries: Any, params: dict[str, str]
+) -> None:
+    """Pages after the first read ids first, then their rows: together they are the whole list, in order."""
+    from softwhere.tickets import views
+
+    for i in range(7):
+        new_ticket(world, priority=1 + i % 4, subject=f"ONT sans synchro n°{i}", description="synchro " * i)
+    c = client_for(world.n1)
+    whole = [t.reference for t in c.get(reverse("tickets:list"), params).context["page"]]
+    assert len(whole) == 7
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    paged = []
+    for number in (1, 2, 3):
+        with django_assert_max_num_queries(10):  # HTMX fragment: session, user, search lookups, count, ids, rows
+            page = c.get(reverse("tickets:list"), {**params, "page": number}, HTTP_HX_REQUEST="true").context["page"]
+        paged += [t.reference for t in page]
+        assert all(t.organisation.name == "ACME Industries" for t in page)
+    assert paged == whole
+
+
 # --- New ticket ---------------------------------------------------------------------------------------------
 
 
