@@ -12,6 +12,11 @@ from django.utils import timezone
 from .choices import AGENT_ROLES, N2_ROLES, STAFF_ROLES, Role
 
 
+def display_name(first_name: str, last_name: str, username: str) -> str:
+    """How a user is named everywhere (``str(user)``), also from ``values_list`` rows without model instances."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class User(AbstractUser):
     role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.N1)
     organisation = models.ForeignKey(
@@ -29,7 +34,7 @@ class User(AbstractUser):
         ordering = ["username"]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return display_name(self.first_name, self.last_name, self.username)
 
     @property
     def is_desk_staff(self) -> bool:

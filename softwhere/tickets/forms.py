@@ -11,11 +11,12 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.urls import reverse_lazy
 from django.utils import timezone
 
 from softwhere.accounts.choices import AGENT_ROLES, Role
-from softwhere.accounts.models import User
+from softwhere.accounts.models import User, display_name
 from softwhere.catalogue.choices import CaseDomain, CaseFamily
 from softwhere.catalogue.leds import LedMemo
 from softwhere.catalogue.models import ResolutionCase
@@ -155,7 +156,8 @@ class TicketFilterForm(DeskForm):
 
 
 def _assignee_filter_choices() -> list[tuple[str, str]]:
-    agents = [(str(u.pk), str(u)) for u in agent_queryset().only("id", "first_name", "last_name", "username")]
+    rows = agent_queryset().order_by("username").values_list("id", "first_name", "last_name", "username")
+    agents = [(str(pk), display_name(first, last, username)) for pk, first, last, username in rows]
     return [("", "Tous"), ("moi", "Moi"), ("aucun", "Non affectés"), *agents]
 
 
@@ -284,13 +286,24 @@ class QualifyForm(DeskForm):
     case = CaseChoiceField(label="Cas de résolution")
 
 
-class AgentField(forms.ModelChoiceField):
-    """Agents with their role; a large desk has hundreds, so the labels avoid ``get_role_display``'s per-call lookup."""
+class AgentChoiceIterator(ModelChoiceIterator):
+    """Options from plain rows: a large desk has hundreds of agents, and building a model instance per option
+    (deferred fields included) cost more than the rest of the select. Validation stays the field's own."""
 
     role_labels = dict(Role.choices)
 
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj} ({self.role_labels.get(obj.role, obj.role)})"
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = self.queryset.values_list("id", "first_name", "last_name", "username", "role")
+        for pk, first, last, username, role in rows:
+            yield (pk, f"{display_name(first, last, username)} ({self.role_labels.get(role, role)})")
+
+
+class AgentField(forms.ModelChoiceField):
+    """Agents with their role."""
+
+    iterator = AgentChoiceIterator
 
 
 class AssignForm(DeskForm):
@@ -300,9 +313,7 @@ class AssignForm(DeskForm):
         super().__init__(*args, **kwargs)
         field = self.fields["assignee"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = (
-            agent_queryset().only("id", "username", "first_name", "last_name", "role").order_by("role", "last_name", "username")
-        )
+        field.queryset = agent_queryset().order_by("role", "last_name", "username")
 
 
 class CommentForm(DeskForm):

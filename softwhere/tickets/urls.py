@@ -8,6 +8,7 @@ urlpatterns = [
     path("nouveau/", views.ticket_create, name="create"),
     path("<str:reference>/", views.ticket_detail, name="detail"),
     path("<str:reference>/historique/", views.ticket_timeline, name="timeline"),
+    path("<str:reference>/panneau/<slug:name>/", views.ticket_panel, name="panel"),
     path("<str:reference>/transition/<slug:name>/", views.ticket_transition, name="transition"),
     path("<str:reference>/qualifier/", views.ticket_qualify, name="qualify"),
     path("<str:reference>/affecter/", views.ticket_assign, name="assign"),

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from softwhere.catalogue import leds
 from softwhere.catalogue.models import ResolutionCase
+from softwhere.comms.views import panel_context as comms_panel_context
 from softwhere.core.validators import format_phone_national
 from softwhere.core.views import AuthedRequest, add_errors_to_form, error_messages, staff_required
 from softwhere.interop import actions as interop_actions
@@ -300,8 +301,13 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
         active = sort.lstrip("-") == key
         descending = active and sort.startswith("-")
         columns.append(
-            {"key": key, "label": label, "active": active, "descending": descending,
-             "next": f"-{key}" if active and not descending else key}
+            {
+                "key": key,
+                "label": label,
+                "active": active,
+                "descending": descending,
+                "next": f"-{key}" if active and not descending else key,
+            }
         )
     context = {"form": form, "page": page, "columns": columns, "term": term}
     template = "tickets/_grid.html" if request.htmx else "tickets/list.html"  # type: ignore[attr-defined]
@@ -448,11 +454,9 @@ def _ticket_context(request: AuthedRequest, ticket: Ticket) -> dict[str, Any]:
             )
         )
     edit_form = TicketEditForm(initial={f: getattr(ticket, f) for f in TicketEditForm.base_fields})
-    now = timezone.now()
     return {
-        "sla": _panel("sla", lambda: _sla_panel(ticket, now)),
         "triage": _panel("triage", lambda: _triage_panel(ticket)),
-        "interop": _panel("interop", lambda: _interop_panel(ticket, user)),
+        "diagnostics_url": reverse("diagnostics:panel", args=[ticket.reference]),
         "ticket": ticket,
         "services": services,
         "equipment": equipment,
@@ -602,6 +606,34 @@ def _interop_panel(ticket: Ticket, user: Any) -> dict[str, Any] | None:
 def ticket_detail(request: AuthedRequest, reference: str) -> HttpResponse:
     ticket = _get_ticket(request, reference)
     return render(request, "tickets/detail.html", _ticket_context(request, ticket))
+
+
+# The panels the ticket page fetches once shown (``tickets/_lazy_panel.html``): SLA clocks replayed from the
+# timeline, the mails and SMS, the inter-operator exchange. Together they cost as much as the rest of the page;
+# each is its own request, so the agent reads the ticket without waiting for them.
+LAZY_PANELS: dict[str, tuple[str, Callable[[AuthedRequest, Ticket], dict[str, Any]]]] = {
+    "sla": (
+        "tickets/_panel_sla.html",
+        lambda request, ticket: {"sla": _panel("sla", lambda: _sla_panel(ticket, timezone.now()))},
+    ),
+    "interop": (
+        "tickets/_panel_interop.html",
+        lambda request, ticket: {"interop": _panel("interop", lambda: _interop_panel(ticket, request.user))},
+    ),
+    "comms": ("comms/_panel.html", lambda request, ticket: comms_panel_context(ticket, request.user)),
+}
+
+
+@staff_required
+def ticket_panel(request: AuthedRequest, reference: str, name: str) -> HttpResponse:
+    """One lazy panel of the ticket page (HTMX fragment)."""
+    if name not in LAZY_PANELS:
+        raise Http404("Panneau inconnu.")
+    ticket = get_object_or_404(
+        Ticket.objects.visible_to(request.user).select_related("organisation", "site"), reference=reference
+    )
+    template, build = LAZY_PANELS[name]
+    return render(request, template, {"ticket": ticket, **build(request, ticket)})
 
 
 @staff_required

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import mail
-from django.template import Context, Template
 from django.test import Client
 from django.utils import timezone
 
@@ -160,10 +159,10 @@ def test_panel_on_the_ticket_page_prefills_previews_and_sends(world: Any, people
     web = Client()
     web.force_login(world.n1)
     page = web.get(f"/tickets/{ticket.reference}/")
-    assert page.status_code == 200 and b'data-testid="comms-panel"' in page.content
-    html = Template("{% load comms %}{% comms_panel ticket user %}").render(
-        Context({"ticket": ticket, "user": world.n1})
-    )
+    panel_url = f"/tickets/{ticket.reference}/panneau/comms/"
+    assert page.status_code == 200 and f'hx-get="{panel_url}"'.encode() in page.content  # fetched once shown
+    html = web.get(panel_url).content.decode()
+    assert 'data-testid="comms-panel"' in html
     assert "louise@boulangerie-martin.example" in html and "CLT0" in html
     prefill = web.get(f"/communications/tickets/{ticket.reference}/modele/", {"template": "INT-A0"})
     assert "intervention@softwhere.example" in prefill.content.decode()
