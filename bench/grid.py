@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "softwhere.settings")
@@ -127,6 +128,43 @@ def _time(client: httpx.Client, path: str, n: int, params: dict[str, str] | None
     }
 
 
+PANELS = (
+    "/tickets/{ref}/panneau/sla/",
+    "/tickets/{ref}/panneau/comms/",
+    "/tickets/{ref}/panneau/interop/",
+    "/diagnostics/tickets/{ref}/",
+)
+
+
+def _time_with_panels(url: str, session: str, reference: str, n: int) -> dict[str, float]:
+    """The ticket as the agent sees it: the page, then the panels it fetches once shown, all at once as HTMX
+    does (a browser opens up to six connections to a host); from the first byte asked to the last panel."""
+    cookies = {settings.SESSION_COOKIE_NAME: session}
+    clients = [httpx.Client(base_url=url, cookies=cookies, timeout=60, headers={"HX-Request": "true"}) for _ in PANELS]
+    page = httpx.Client(base_url=url, cookies=cookies, timeout=60)
+    paths = [p.format(ref=reference) for p in PANELS]
+
+    def one() -> float:
+        start = time.perf_counter()
+        if page.get(f"/tickets/{reference}/").status_code != 200:
+            raise SystemExit(f"/tickets/{reference}/: HTTP error")
+        codes = list(pool.map(lambda pair: pair[0].get(pair[1]).status_code, zip(clients, paths, strict=True)))
+        if any(code != 200 for code in codes):
+            raise SystemExit(f"ticket panels: HTTP {codes}")
+        return (time.perf_counter() - start) * 1000
+
+    with ThreadPoolExecutor(len(paths)) as pool:
+        for _ in range(WARM_UP):
+            one()
+        samples = [one() for _ in range(n)]
+    return {
+        "p50": round(statistics.median(samples), 1),
+        "p95": round(_percentile(samples, 95), 1),
+        "p99": round(_percentile(samples, 99), 1),
+        "n": n,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=30)
@@ -192,11 +230,18 @@ def main() -> None:
             ("API : état escaladé", api, "/api/v1/tickets/", {"status": "escalated"}),
             ("API : recherche plein texte", api, "/api/v1/tickets/", {"q": "coupure fibre"}),
             ("page ticket", page, f"/tickets/{worked}/", {}),
+            ("page ticket : panneau SLA", web, f"/tickets/{worked}/panneau/sla/", {}),
+            ("page ticket : panneau communications", web, f"/tickets/{worked}/panneau/comms/", {}),
+            ("page ticket : panneau OI", web, f"/tickets/{worked}/panneau/interop/", {}),
+            ("page ticket : panneau diagnostics", web, f"/diagnostics/tickets/{worked}/", {}),
             ("page nouveau ticket", page, "/tickets/nouveau/", {}),
             ("API : détail ticket", api, f"/api/v1/tickets/{worked}/", {}),
         ]
         for label, client, path, params in scenarios:
             results[label] = _time(client, path, n, params)
+        results["page ticket complète (page puis ses 4 panneaux en parallèle)"] = _time_with_panels(
+            url, session, worked, n
+        )
         # Keyset depth: follow "next" 50 times, then time the 51st page.
         body = api.get("/api/v1/tickets/", params={"page_size": "50"}).json()
         for _ in range(50):
@@ -212,9 +257,9 @@ def main() -> None:
     doc = {"tickets": total, "vendor": connection.vendor, "workers": args.workers, "results_ms": results}
     print(json.dumps(doc, ensure_ascii=False, indent=1))
     print(f"\n{total} tickets ({connection.vendor}), {n} requêtes par scénario, temps en ms")
-    print(f"{'scénario':<48} {'p50':>7} {'p95':>7} {'p99':>7}")
+    print(f"{'scénario':<62} {'p50':>7} {'p95':>7} {'p99':>7}")
     for label, r in results.items():
-        print(f"{label:<48} {r['p50']:>7} {r['p95']:>7} {r['p99']:>7}")
+        print(f"{label:<62} {r['p50']:>7} {r['p95']:>7} {r['p99']:>7}")
 
 
 if __name__ == "__main__":

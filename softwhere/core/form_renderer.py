@@ -1,8 +1,8 @@
 """A form renderer that writes the most common widgets in Python.
 
 Django renders every widget, and every ``<option>`` of a select, through the template
-engine: the ticket page (about forty widgets and a hundred and fifty options: transitions,
-qualification, assignment, LED readings) spent a third of its time there. The widgets
+engine: the ticket page (about forty widgets, a hundred and fifty options and the LED readings'
+radio buttons: transitions, qualification, assignment) spent a third of its time there. The widgets
 below produce byte for byte what Django's own templates produce
 (``core/tests/test_form_renderer.py`` compares them); any other template, or a project
 override of one of them, goes through the template engine as usual.
@@ -46,6 +46,16 @@ def _input(widget: dict[str, Any]) -> str:
     value = widget["value"]
     shown = "" if value is None else f' value="{_text(value)}"'
     return f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+
+
+def _input_option(widget: dict[str, Any]) -> str:
+    """One radio button or checkbox of a choice field (``{{ choice.tag }}``, or ``{{ choice }}`` wrapped in its label)."""
+    html = _input(widget)
+    if not widget.get("wrap_label"):
+        return html
+    ident = widget["attrs"].get("id")
+    for_attr = f' for="{_shown(ident)}"' if ident else ""
+    return f"<label{for_attr}>{html}\n {_shown(widget['label'])}</label>"  # input.html's final newline
 
 
 def _option(option: dict[str, Any]) -> str:
@@ -95,6 +105,9 @@ _INPUT_TEMPLATES = [
 FAST: dict[str, Callable[[dict[str, Any]], str]] = {
     WIDGETS + "input.html": _input,
     **{f"{WIDGETS}{name}.html": _input for name in _INPUT_TEMPLATES},
+    WIDGETS + "input_option.html": _input_option,
+    WIDGETS + "radio_option.html": _input_option,
+    WIDGETS + "checkbox_option.html": _input_option,
     WIDGETS + "select.html": _select,
     WIDGETS + "select_option.html": _option,
     WIDGETS + "textarea.html": _textarea,

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from softwhere.accounts.models import User
 from softwhere.catalogue import leds
 from softwhere.catalogue.models import ResolutionCase
 from softwhere.comms.views import panel_context as comms_panel_context
@@ -358,10 +359,18 @@ def ticket_create(request: AuthedRequest) -> HttpResponse:
 
 
 def _get_ticket(request: AuthedRequest, reference: str) -> Ticket:
-    qs = Ticket.objects.visible_to(request.user).select_related(
-        "organisation", "site", "case", "assignee", "created_by", "reporter"
+    # The two agents (assignee, creator) in one query of their own: planning the ticket joined with six
+    # tables cost PostgreSQL more (≈ 2 ms) than running it. The case's data file is not shown on the page.
+    qs = (
+        Ticket.objects.visible_to(request.user)
+        .select_related("organisation", "site", "case", "reporter")
+        .defer("case__file_data", "case__examples")
     )
-    return get_object_or_404(qs, reference=reference)
+    ticket = get_object_or_404(qs, reference=reference)
+    agents = User.objects.in_bulk([pk for pk in (ticket.assignee_id, ticket.created_by_id) if pk is not None])
+    for descriptor, pk in ((Ticket.assignee, ticket.assignee_id), (Ticket.created_by, ticket.created_by_id)):
+        descriptor.field.set_cached_value(ticket, agents.get(pk) if pk is not None else None)
+    return ticket
 
 
 TRANSITION_STYLE: dict[str, tuple[str, str]] = {

@@ -49,8 +49,32 @@ def test_same_html_as_django_templates(label: str, widget: forms.Widget, value: 
     assert widget.render("champ", value, attrs={"id": "id_champ"}, renderer=DeskFormRenderer()) == expected
 
 
+@pytest.mark.parametrize(
+    ("widget", "choices", "value"),
+    [
+        (forms.RadioSelect(), [("a", "A <a>"), ("b", "Bêta")], "a"),
+        (forms.CheckboxSelectMultiple(), [("1", "Un"), ("2", 2.5)], ["1"]),
+        (forms.RadioSelect(attrs={"class": "form-check-input", "required": True}), [("a", "A")], "b"),
+    ],
+    ids=["radio", "checkboxes", "radio with attributes"],
+)
+def test_each_choice_of_a_choice_field_renders_the_same(widget: forms.Widget, choices: Any, value: Any) -> None:
+    """``{{ choice.tag }}`` and ``{{ choice }}`` (wrapped in its label), as ``tickets/_choices.html`` draws them."""
+    field_class = forms.MultipleChoiceField if widget.allow_multiple_selected else forms.ChoiceField
+
+    class Form(forms.Form):
+        field = field_class(widget=widget, choices=choices)
+
+    fast = list(Form({"field": value}, renderer=DeskFormRenderer())["field"])
+    slow = list(Form({"field": value}, renderer=DjangoTemplates())["field"])
+    assert len(fast) == len(choices)
+    assert [c.tag() for c in fast] == [c.tag() for c in slow]
+    assert [str(c) for c in fast] == [str(c) for c in slow]
+    assert all(str(c).startswith("<label") and not c.tag().startswith("<label") for c in fast)
+
+
 def test_the_common_widgets_skip_the_template_engine() -> None:
-    for name in ("input", "text", "select", "select_option", "textarea", "number", "hidden"):
+    for name in ("input", "text", "select", "select_option", "textarea", "number", "hidden", "radio_option"):
         assert f"django/forms/widgets/{name}.html" in FAST
 
 

@@ -464,6 +464,18 @@ def test_assign_select_lists_active_agents_with_their_role_and_selects_the_assig
     assert ticket.assignee == world.n1
 
 
+def test_header_names_the_creator_the_assignee_and_the_reporter(world: SimpleNamespace) -> None:
+    ticket = new_ticket(world)
+    actions.assign_ticket(ticket, actor=world.n1, assignee=world.n2)
+    header = page(world.n1, ticket).split('id="entete"', 1)[1].split("</dl>", 1)[0]
+    assert f"· {world.n1}</span>" in header  # created by
+    assert f"<dt>Affecté à</dt><dd>{world.n2}</dd>" in header
+    assert str(world.acme_contact) in header
+    Ticket.objects.filter(pk=ticket.pk).update(created_by=None, assignee=None)
+    header = page(world.n1, ticket).split('id="entete"', 1)[1].split("</dl>", 1)[0]
+    assert "· système externe</span>" in header and "<dt>Affecté à</dt><dd>—</dd>" in header
+
+
 # --- Query count --------------------------------------------------------------------------------------------------
 
 
