@@ -302,8 +302,11 @@ COMMS_SMS_URL = os.environ.get("SOFTWHERE_SMS_URL", "")
 COMMS_SMS_TOKEN = os.environ.get("SOFTWHERE_SMS_TOKEN", "")
 COMMS_SMS_SENDER = os.environ.get("SOFTWHERE_SMS_SENDER", "SOFTWHERE")
 
-# Ticket references: date-based like the seed's "2505057242" (YYMM + 6-digit sequence).
 # Ticket events (SLA projection, acknowledgement, notifications): "inline" after the
 # action's commit, or "worker" (softwhere worker) for high creation rates. softwhere.tickets.events.
 TICKET_EVENTS = os.environ.get("SOFTWHERE_TICKET_EVENTS", "inline")
+# Done jobs without a dedupe key (ticket events, one-off sends) are deleted this many days after they ran
+# (``softwhere worker``, hourly); jobs with a dedupe key, failed and cancelled ones are kept.
+JOBS_RETENTION_DAYS = int(os.environ.get("SOFTWHERE_JOBS_RETENTION_DAYS", "7"))
+# Ticket references: date-based like the seed's "2505057242" (YYMM + 6-digit sequence).
 TICKET_REFERENCE_PREFIX = os.environ.get("SOFTWHERE_TICKET_REFERENCE_PREFIX", "")

@@ -6,7 +6,7 @@ state change that wanted it committed.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -62,3 +62,19 @@ def pending_jobs(kind: str | None = None, **payload: Any) -> Any:
     if payload:
         qs = qs.filter(**{f"payload__{key}": value for key, value in payload.items()})
     return qs.order_by("due_at", "id")
+
+
+def purge_finished(older_than: timedelta, *, batch: int = 5000) -> int:
+    """Delete jobs done more than ``older_than`` ago that carry no ``dedupe_key``; how many were deleted.
+
+    Ticket events alone leave one done job per ticket change: without this the table grows by millions
+    of rows a year. Jobs with a ``dedupe_key`` stay, since their row is what keeps ``schedule`` from
+    running them a second time; failed and cancelled jobs stay for the operator to read. Deletes by
+    batches, each its own short transaction, so a large backlog never holds long locks.
+    """
+    cutoff = timezone.now() - older_than
+    finished = ScheduledJob.objects.filter(status=JobStatus.DONE, dedupe_key__isnull=True, done_at__lt=cutoff)
+    total = 0
+    while ids := list(finished.values_list("pk", flat=True)[:batch]):
+        total += ScheduledJob.objects.filter(pk__in=ids).delete()[0]
+    return total

@@ -26,13 +26,14 @@ import socket
 import threading
 import traceback
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from .actions import purge_finished
 from .choices import JobStatus
 from .models import ScheduledJob
 from .registry import get_handler
@@ -41,6 +42,8 @@ logger = logging.getLogger("softwhere.jobs")
 
 DEFAULT_LEASE_SECONDS = 300
 MAX_BACKOFF = timedelta(hours=1)
+DEFAULT_RETENTION_DAYS = 7
+PURGE_EVERY = timedelta(hours=1)
 
 
 class Outcome(enum.StrEnum):
@@ -74,6 +77,10 @@ class Worker:
         default_factory=lambda: timedelta(seconds=getattr(settings, "JOBS_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
     )
     stop_event: threading.Event = field(default_factory=threading.Event)
+    retention: timedelta = field(
+        default_factory=lambda: timedelta(days=getattr(settings, "JOBS_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+    )
+    next_purge_at: datetime | None = None  # the first housekeeping runs at start
 
     # --- claiming ------------------------------------------------------------------------------------
 
@@ -202,12 +209,24 @@ class Worker:
             count += 1
         return count
 
+    def housekeep(self) -> int:
+        """Hourly: delete the finished jobs past retention (``jobs.actions.purge_finished``); how many."""
+        now = timezone.now()
+        if self.next_purge_at is not None and now < self.next_purge_at:
+            return 0
+        self.next_purge_at = now + PURGE_EVERY
+        purged = purge_finished(self.retention)
+        if purged:
+            logger.info("worker %s: %s finished jobs older than %s deleted", self.worker_id, purged, self.retention)
+        return purged
+
     def run_forever(self, poll_interval: float = 1.0) -> None:
         logger.info("worker %s started (lease %ss)", self.worker_id, int(self.lease.total_seconds()))
         while not self.stop_event.is_set():
             close_old_connections()
             try:
                 self.run_pending()
+                self.housekeep()
             except Exception:  # database unreachable, …: keep the worker alive and try again
                 logger.exception("worker %s: error while polling", self.worker_id)
             self.stop_event.wait(poll_interval)

@@ -166,3 +166,43 @@ def test_stop_event_interrupts_the_loop() -> None:
     worker = Worker(worker_id="w")
     worker.stop_event.set()
     assert worker.run_pending() == 0
+
+
+def test_finished_jobs_past_retention_are_purged_but_keyed_failed_and_recent_ones_stay() -> None:
+    with time_machine.travel(T0, tick=False):
+        old = actions.schedule(PROBE, T0)
+        keyed = actions.schedule(PROBE, T0, dedupe_key="sla:breach:7")
+        failed = actions.schedule(PROBE, T0, max_attempts=1)
+        cancelled = actions.schedule(PROBE, T0 + timedelta(days=1))
+        ScheduledJob.objects.filter(pk=cancelled.pk).update(status=JobStatus.CANCELLED, done_at=T0)
+        ScheduledJob.objects.filter(pk__in=[old.pk, keyed.pk]).update(status=JobStatus.DONE, done_at=T0)
+        ScheduledJob.objects.filter(pk=failed.pk).update(status=JobStatus.FAILED, done_at=T0)
+    with time_machine.travel(T0 + timedelta(days=6), tick=False):
+        recent = actions.schedule(PROBE, T0 + timedelta(days=6))
+        ScheduledJob.objects.filter(pk=recent.pk).update(status=JobStatus.DONE, done_at=timezone.now())
+        pending = actions.schedule(PROBE, T0 + timedelta(days=30))
+    with time_machine.travel(T0 + timedelta(days=7, minutes=1), tick=False):
+        assert actions.purge_finished(timedelta(days=7), batch=1) == 1
+    remaining = set(ScheduledJob.objects.values_list("pk", flat=True))
+    assert remaining == {keyed.pk, failed.pk, cancelled.pk, recent.pk, pending.pk}
+    # The keyed job's row still stops a second scheduling from running it again.
+    assert actions.schedule(PROBE, T0, dedupe_key="sla:breach:7").pk == keyed.pk
+
+
+def test_the_worker_purges_at_start_then_hourly(settings: Any) -> None:
+    settings.JOBS_RETENTION_DAYS = 2
+    done = []
+    for day in (0, 1):
+        with time_machine.travel(T0 + timedelta(days=day), tick=False):
+            job = actions.schedule(PROBE, timezone.now())
+            ScheduledJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE, done_at=timezone.now())
+            done.append(job.pk)
+    worker = Worker()
+    with time_machine.travel(T0 + timedelta(days=3, minutes=-30), tick=False):
+        assert worker.housekeep() == 1  # the job of day 0; the one of day 1 is not two days old yet
+    with time_machine.travel(T0 + timedelta(days=3, minutes=10), tick=False):
+        assert worker.housekeep() == 0  # it is now, but the last purge was less than an hour ago
+        assert ScheduledJob.objects.filter(pk=done[1]).exists()
+    with time_machine.travel(T0 + timedelta(days=3, minutes=31), tick=False):
+        assert worker.housekeep() == 1
+    assert not ScheduledJob.objects.exists()
