@@ -7,8 +7,10 @@ Run against a generated database (see bench/README.md)::
 
 Without ``--url`` it starts ``softwhere serve`` (gunicorn) on a free port and stops it
 at the end. It creates (or reuses) a ``bench-agent`` N2 login and API token, then
-times each scenario sequentially (one client: server time, not throughput) after two
-warm-up requests. Prints a JSON document, then a short table: p50 / p95 / p99 in ms.
+times each scenario sequentially (one client: server time, not throughput) after
+``WARM_UP`` untimed requests; the ticket page's panels are timed one by one, then with
+the page as a browser fetches them (``_time_with_panels``). Prints a JSON document, then a
+short table: p50 / p95 / p99 in ms.
 """
 
 from __future__ import annotations
