@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -116,12 +117,15 @@ def main() -> None:
 
     try:
         started = time.perf_counter()
+        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
         threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         duration = time.perf_counter() - started
+        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+        client_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
         backlog_at_end = _pending_events()
         drain_deadline = time.perf_counter() + args.drain_timeout
         while job_workers and _pending_events() > backlog_before and time.perf_counter() < drain_deadline:
@@ -146,6 +150,8 @@ def main() -> None:
         "outbox_at_end": backlog_at_end - backlog_before,
         "outbox_drain_seconds": round(drain, 1) if job_workers else None,
         "outbox_left": backlog_left,
+        # CPU the load generator itself took from the shared cores, per created ticket.
+        "client_cpu_ms_per_ticket": round(client_cpu * 1000 / len(latencies), 2) if latencies else None,
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "p95_ms": round(_percentile(latencies, 95), 1) if latencies else None,
         "p99_ms": round(_percentile(latencies, 99), 1) if latencies else None,

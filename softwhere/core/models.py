@@ -46,3 +46,17 @@ def record_audit(actor: Any, action: str, obj: models.Model, changes: dict[str, 
         object_repr=str(obj)[:200],
         changes=changes or {},
     )
+
+
+def set_prefetched(instance: models.Model, name: str, objects: list[Any]) -> None:
+    """Fill ``instance.<name>.all()`` with ``objects`` as ``prefetch_related`` would, without a query.
+
+    For an action that has just written a many-to-many relation and still holds what it linked:
+    reading it back would only return the same rows. Mirrors what Django's ``prefetch_one_level``
+    stores; a later ``add()``/``remove()`` on the relation drops it again.
+    """
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[name] = queryset

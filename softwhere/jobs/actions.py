@@ -31,10 +31,11 @@ def schedule(
     fields = {"kind": kind, "due_at": due_at, "payload": payload or {}, "max_attempts": max_attempts}
     if dedupe_key is None:
         return ScheduledJob.objects.create(**fields)
-    # get_or_create already wraps its INSERT in a savepoint and re-reads on a unique conflict:
-    # an outer atomic() only added a SAVEPOINT/RELEASE round trip per job.
-    job, _ = ScheduledJob.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)
-    return job
+    # INSERT … ON CONFLICT DO NOTHING, then read the row that holds the key (ours or the earlier one):
+    # two round trips, where get_or_create took four (SELECT, SAVEPOINT, INSERT, RELEASE). A concurrent
+    # insert of the same key makes ours wait for its commit, then do nothing.
+    ScheduledJob.objects.bulk_create([ScheduledJob(dedupe_key=dedupe_key, **fields)], ignore_conflicts=True)
+    return ScheduledJob.objects.get(dedupe_key=dedupe_key)
 
 
 def cancel(dedupe_key: str | None = None, *, kind: str | None = None, **payload: Any) -> int:

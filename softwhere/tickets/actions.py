@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from softwhere.catalogue import leds
 from softwhere.catalogue.models import ResolutionCase
+from softwhere.core.models import set_prefetched
 from softwhere.customers.models import Contact, Organisation, Site
 from softwhere.inventory.models import Equipment, Service
 
@@ -67,6 +68,13 @@ def next_reference(now: datetime | None = None) -> str:
     return f"{period}{row[0]:06d}"
 
 
+def _on_ticket_site(site_id: int, organisation: Organisation, site: Site | None) -> bool:
+    """Whether an object of site ``site_id`` may be linked to the ticket: on its site, or its company's when no site."""
+    if site is not None:
+        return site_id == site.pk and site.organisation_id == organisation.pk
+    return Site.objects.filter(pk=site_id, organisation_id=organisation.pk).exists()
+
+
 def _scope_errors(
     organisation: Organisation, site: Site | None, services: Iterable[Service], equipment: Iterable[Equipment]
 ) -> dict[str, list[str]]:
@@ -74,10 +82,10 @@ def _scope_errors(
     errors: dict[str, list[str]] = {}
     if site is not None and site.organisation_id != organisation.pk:
         errors["site"] = ["Ce site n'appartient pas à l'entreprise du ticket."]
-    bad = [s for s in services if s.site.organisation_id != organisation.pk or (site and s.site_id != site.pk)]
+    bad = [s for s in services if not _on_ticket_site(s.site_id, organisation, site)]
     if bad:
         errors["services"] = ["Service hors du site / de l'entreprise du ticket : " + ", ".join(map(str, bad))]
-    bad_eq = [e for e in equipment if e.site.organisation_id != organisation.pk or (site and e.site_id != site.pk)]
+    bad_eq = [e for e in equipment if not _on_ticket_site(e.site_id, organisation, site)]
     if bad_eq:
         errors["equipment"] = ["Équipement hors du site / de l'entreprise du ticket : " + ", ".join(map(str, bad_eq))]
     return errors
@@ -135,6 +143,8 @@ def create_ticket(
             ticket.services.add(*services)
         if equipment:
             ticket.equipment.add(*equipment)
+        set_prefetched(ticket, "services", services)
+        set_prefetched(ticket, "equipment", equipment)
         _log(
             ticket,
             TimelineKind.CREATED,
@@ -142,8 +152,8 @@ def create_ticket(
             f"Ticket créé ({Channel(channel).label}).",
             visibility=Visibility.PUBLIC,
         )
-        if case is not None:
-            _qualify(ticket, case, actor)
+        # What the response shows of the new ticket is known here: no need to read it back.
+        set_prefetched(ticket, "checklist_items", _qualify(ticket, case, actor) if case is not None else [])
         _emit(ticket, "created", actor)
     return ticket
 
@@ -152,13 +162,16 @@ def _lock(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update().get(pk=ticket.pk)
 
 
-def _qualify(ticket: Ticket, case: ResolutionCase, actor: Any) -> None:
+def _qualify(ticket: Ticket, case: ResolutionCase, actor: Any) -> list[ChecklistItem]:
+    """Instantiate ``case``'s checklists on the ticket; returns the items created."""
     previous = ticket.case_id
+    created: list[ChecklistItem] = []
     # Keep what was already ticked; drop the untouched items of a previous case.
-    ticket.checklist_items.filter(done=False).delete()
+    if previous is not None:
+        ticket.checklist_items.filter(done=False).delete()
     for level, lines in ((Level.N1, case.n1_checks), (Level.N2, case.n2_actions)):
-        start = ticket.checklist_items.filter(level=level).count()
-        ChecklistItem.objects.bulk_create(
+        start = ticket.checklist_items.filter(level=level).count() if previous is not None else 0
+        created += ChecklistItem.objects.bulk_create(
             ChecklistItem(ticket=ticket, level=level, position=start + i, text=text[:300], case=case)
             for i, text in enumerate(lines)
         )
@@ -171,6 +184,7 @@ def _qualify(ticket: Ticket, case: ResolutionCase, actor: Any) -> None:
         f"Qualifié : {case.number}. {case.heading}",
         {"case": case.id, "previous_case": previous},
     )
+    return created
 
 
 def qualify_ticket(ticket: Ticket, *, actor: Any, case: ResolutionCase) -> Ticket:

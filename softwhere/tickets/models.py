@@ -144,6 +144,9 @@ class Ticket(models.Model):
         return self.status in OPEN_STATUSES
 
     def n1_checklist_complete(self) -> bool:
+        if "checklist_items" in getattr(self, "_prefetched_objects_cache", {}):
+            n1 = [item for item in self.checklist_items.all() if item.level == Level.N1]
+            return bool(n1) and all(item.done for item in n1)
         items = self.checklist_items.filter(level=Level.N1)
         return items.exists() and not items.filter(done=False).exists()
 

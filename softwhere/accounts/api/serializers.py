@@ -7,13 +7,14 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from softwhere.core.api.serializers import RefSerializer
 from softwhere.customers.api.serializers import OrganisationRefSerializer
 
 from ..models import ApiToken, User
 
 
 @extend_schema_serializer(description="Utilisateur (forme courte).")
-class UserRefSerializer(serializers.ModelSerializer):
+class UserRefSerializer(RefSerializer):
     """Short form embedded in tickets, timelines and catalogue edits."""
 
     full_name = serializers.CharField(source="get_full_name", read_only=True)

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from softwhere.accounts.api.serializers import UserRefSerializer
+from softwhere.core.api.serializers import RefSerializer
 
 from ..choices import LedDevice, LedState
 from ..models import ResolutionCase
@@ -14,7 +15,7 @@ LINES_HELP = "Liste de lignes de texte (une chaîne avec des retours à la ligne
 
 
 @extend_schema_serializer(description="Cas de résolution (forme courte).")
-class CaseRefSerializer(serializers.ModelSerializer):
+class CaseRefSerializer(RefSerializer):
     """Short form embedded in tickets."""
 
     class Meta:

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from softwhere.core.api.fields import ScopedPrimaryKeyRelatedField
+from softwhere.core.api.serializers import RefSerializer
 
 from ..choices import ContactRole, OrganisationKind
 from ..models import Contact, Organisation, Site
@@ -27,7 +28,7 @@ PHONE_KWARGS = {"max_length": 30, "help_text": "Toute écriture française ; ren
 
 
 @extend_schema_serializer(description="Organisation (forme courte).")
-class OrganisationRefSerializer(serializers.ModelSerializer):
+class OrganisationRefSerializer(RefSerializer):
     """Short form embedded in other resources."""
 
     class Meta:
@@ -37,7 +38,7 @@ class OrganisationRefSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_serializer(description="Site (forme courte).")
-class SiteRefSerializer(serializers.ModelSerializer):
+class SiteRefSerializer(RefSerializer):
     class Meta:
         model = Site
         fields = ("id", "name", "city")
@@ -45,7 +46,7 @@ class SiteRefSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_serializer(description="Contact (forme courte).")
-class ContactRefSerializer(serializers.ModelSerializer):
+class ContactRefSerializer(RefSerializer):
     class Meta:
         model = Contact
         fields = ("id", "first_name", "last_name", "email", "phone", "mobile")

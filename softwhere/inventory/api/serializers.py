@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from softwhere.core.api.fields import ScopedPrimaryKeyRelatedField
+from softwhere.core.api.serializers import RefSerializer
 from softwhere.customers.models import Site
 
 from ..models import Access, Equipment, MobileLine, NumberRange, Service, VoiceService
@@ -36,7 +37,7 @@ PHONE_KWARGS = {"max_length": 30, "help_text": "Toute écriture française ; ren
 
 
 @extend_schema_serializer(description="Service (forme courte).")
-class ServiceRefSerializer(serializers.ModelSerializer):
+class ServiceRefSerializer(RefSerializer):
     """Short form embedded in tickets."""
 
     class Meta:
@@ -46,7 +47,7 @@ class ServiceRefSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_serializer(description="Équipement (forme courte).")
-class EquipmentRefSerializer(serializers.ModelSerializer):
+class EquipmentRefSerializer(RefSerializer):
     class Meta:
         model = Equipment
         fields = ("id", "kind", "brand", "model", "serial_number")

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.utils import timezone
 
 from softwhere.core.models import AuditEntry
@@ -37,6 +38,17 @@ def test_schedule_is_idempotent_with_a_dedupe_key() -> None:
     actions.schedule(PROBE, T0, {"n": 1})
     actions.schedule(PROBE, T0, {"n": 1})
     assert ScheduledJob.objects.count() == 3  # without a key, each call is a job
+
+
+def test_a_duplicate_key_leaves_the_callers_transaction_usable() -> None:
+    """The conflict is absorbed by the INSERT itself: the action that schedules goes on writing."""
+    with transaction.atomic():
+        first = actions.schedule(PROBE, T0, {"n": 1}, dedupe_key="clock:7")
+        again = actions.schedule(PROBE, T0, {"n": 2}, dedupe_key="clock:7")
+        AuditEntry.objects.create(action="after", object_id="7")  # would fail in an aborted transaction
+    assert again.pk == first.pk and again.payload == {"n": 1}
+    assert ScheduledJob.objects.filter(dedupe_key="clock:7").count() == 1
+    assert AuditEntry.objects.filter(action="after").exists()
 
 
 def test_schedule_refuses_unknown_kind_and_naive_time() -> None:

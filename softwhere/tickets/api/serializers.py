@@ -21,6 +21,7 @@ from softwhere.catalogue.api.serializers import CaseRefSerializer
 from softwhere.catalogue.choices import LedDevice, LedState
 from softwhere.catalogue.models import ResolutionCase
 from softwhere.core.api.fields import ScopedPrimaryKeyRelatedField
+from softwhere.core.api.serializers import CachedFieldsMixin
 from softwhere.customers.api.serializers import ContactRefSerializer, OrganisationRefSerializer, SiteRefSerializer
 from softwhere.customers.models import Contact, Organisation, Site
 from softwhere.inventory.api.serializers import EquipmentRefSerializer, ServiceRefSerializer
@@ -58,7 +59,7 @@ class AvailableTransitionSerializer(serializers.Serializer):
 
 
 @extend_schema_serializer(description="Ticket (ligne de la grille).")
-class TicketListSerializer(serializers.ModelSerializer):
+class TicketListSerializer(CachedFieldsMixin, serializers.ModelSerializer):
     organisation = OrganisationRefSerializer(read_only=True)
     site = SiteRefSerializer(read_only=True, allow_null=True)
     assignee = PeerUserRefSerializer(read_only=True, allow_null=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -45,9 +45,7 @@ from .serializers import (
 
 def _ticket_response(ticket: Ticket, request: Request, code: int = status.HTTP_200_OK, *, fresh: bool = False) -> Response:
     """The ticket as the detail serializer shows it; ``fresh``: the action just built it, related rows included."""
-    if fresh:
-        prefetch_related_objects([ticket], "services", "equipment")
-    else:
+    if not fresh:
         ticket = (
             Ticket.objects.select_related(*TicketViewSet.related)
             .prefetch_related("services", "equipment")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -69,6 +70,24 @@ def test_creation_answers_what_reading_the_ticket_answers(world, role):
     assert created.status_code == 201, created.json()
     read = client.get(f"/api/v1/tickets/{created.json()['reference']}/")
     assert read.status_code == 200 and created.json() == read.json()
+
+
+def test_creation_reads_nothing_back(world, django_assert_max_num_queries):
+    """Each id sent is read once to check it, then the ticket and its links are written; the answer costs no query."""
+    body = {
+        "organisation": world.acme.pk, "site": world.acme_site.pk, "services": [world.acme_access.pk],
+        "equipment": [world.acme_ont.pk], "reporter": world.acme_contact.pk, "case": CASE,
+        "subject": "Perte WAN siège", "service_state": "interrompu",
+    }
+    client = api_client(world.n1)
+    with django_assert_max_num_queries(23) as captured:  # 19 once the month's reference counter exists
+        response = client.post("/api/v1/tickets/", body)
+    assert response.status_code == 201, response.json()
+    reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
+    read_back = re.compile(r'FROM "tickets_(ticket|ticket_services|ticket_equipment|checklistitem)"[ )]')
+    assert not [sql for sql in reads if read_back.search(sql)]
+    assert len(reads) == 6 + 1  # organisation, site, service, equipment, contact, case; the counter's creation
+    assert response.json()["n1_checklist_complete"] is False
 
 
 def test_agent_may_open_for_any_company(world):
