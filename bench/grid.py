@@ -192,7 +192,14 @@ def main() -> None:
         .values_list("reference", flat=True)
         .first()
     ) or rows[0]["reference"]
-    carrier_ref = next((r["carrier_ticket_reference"] for r in rows if r["carrier_ticket_reference"]), "FT-")
+    # Read apart from the sample: after bench/create.py the newest tickets have no carrier reference, and the
+    # fallback "FT-" timed a three-letter search matching most of the base instead of one reference.
+    carrier_ref = (
+        Ticket.objects.exclude(carrier_ticket_reference="")
+        .order_by("-id")
+        .values_list("carrier_ticket_reference", flat=True)
+        .first()
+    ) or "FT-"
     session, token = _credentials()
     proc = None
     url = args.url

@@ -82,6 +82,7 @@ _PG_SETUP = [
     "UPDATE tickets_ticket SET subject = subject",  # existing rows: the BEFORE trigger fills the vector
     "CREATE INDEX tickets_ticket_search_gin ON tickets_ticket USING gin (search_vector)",
     # Identifiers typed in part (icontains / istartswith compile to UPPER(col::text) LIKE UPPER(...)).
+    # (The reference's trigram index was replaced by a prefix B-tree in migration 0006.)
     "CREATE INDEX tickets_ticket_reference_trgm ON tickets_ticket USING gin ((UPPER(reference::text)) gin_trgm_ops)",
     "CREATE INDEX tickets_ticket_carrier_ref_trgm ON tickets_ticket "
     "USING gin ((UPPER(carrier_ticket_reference::text)) gin_trgm_ops)",
