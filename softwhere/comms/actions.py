@@ -208,8 +208,13 @@ def _domain() -> str:
     return sender.rsplit("@", 1)[-1] if "@" in sender else "softwhere.example"
 
 
-def _timeline(message: Message, *, automatic: bool, author: Any) -> TimelineEntry:
-    """The exchange as the ticket shows it: who, channel, recipients, subject, text."""
+def _timeline(
+    message: Message, *, automatic: bool, author: Any, attachments: list[str] | None = None
+) -> TimelineEntry:
+    """The exchange as the ticket shows it: who, channel, recipients, subject, text.
+
+    ``attachments``: the file names when the caller knows them (an outbound message has none), else read.
+    """
     assert message.ticket is not None
     icon, verb = ("✉", "Mail") if message.channel == MessageChannel.MAIL else ("📱", "SMS")
     if message.direction == Direction.OUTBOUND:
@@ -221,7 +226,8 @@ def _timeline(message: Message, *, automatic: bool, author: Any) -> TimelineEntr
     if message.subject and message.channel == MessageChannel.MAIL:
         lines.append(f"Objet : {message.subject}")
     text = "\n".join(lines) + "\n\n" + message.body
-    attachments = [a.filename for a in message.attachments.all()] if message.pk else []
+    if attachments is None:
+        attachments = [a.filename for a in message.attachments.all()] if message.pk else []
     if attachments:
         text += "\n\nPièces jointes : " + ", ".join(attachments)
     client = message.audience == Audience.CLIENT
@@ -275,7 +281,7 @@ def _outbound(
         in_reply_to=in_reply_to,
     )
     if ticket is not None:
-        _timeline(message, automatic=automatic, author=None if automatic else author)
+        _timeline(message, automatic=automatic, author=None if automatic else author, attachments=[])
     pk = message.pk
     # The first retry is written with the message, in the same transaction: if the process dies
     # between the commit and the after-commit send, the worker still sends it (once: row lock).

@@ -27,8 +27,9 @@ from .calendars import get_calendar
 from .choices import ClockKind, ClockState
 from .models import Carrier, CarrierEscalation, SlaClock
 from .services.calendar import add_business_minutes
+from .services.clocks import TicketHistory
 from .services.penalties import PENALTY_TIERS
-from .snapshots import LiveClock, live_clocks
+from .snapshots import LiveClock, live_clocks, ticket_history
 
 logger = logging.getLogger("softwhere.sla")
 
@@ -47,8 +48,9 @@ def sync_ticket(ticket_id: int, *, now: datetime | None = None) -> Ticket | None
         ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
         if ticket is None:
             return None
-        refresh_ticket_clocks(ticket, now=now)
-        refresh_carrier_escalations(ticket, now=now)
+        history = ticket_history(ticket)  # one timeline read for the clocks and the carrier periods
+        refresh_ticket_clocks(ticket, now=now, history=history)
+        refresh_carrier_escalations(ticket, now=now, history=history)
         schedule_observation_close(ticket)
     return ticket
 
@@ -56,10 +58,10 @@ def sync_ticket(ticket_id: int, *, now: datetime | None = None) -> Ticket | None
 # --- Clocks -------------------------------------------------------------------------------------------
 
 
-def refresh_ticket_clocks(ticket: Ticket, *, now: datetime) -> list[SlaClock]:
+def refresh_ticket_clocks(ticket: Ticket, *, now: datetime, history: TicketHistory | None = None) -> list[SlaClock]:
     existing = {(c.kind, c.access_id): c for c in SlaClock.objects.filter(ticket=ticket)}
     rows = []
-    for live in live_clocks(ticket, now):
+    for live in live_clocks(ticket, now, history):
         key = (live.planned.kind, live.planned.access_id)
         row = existing.get(key)
         if row is not None and _is_frozen(row, live):
@@ -149,25 +151,29 @@ def _carrier_name(ticket: Ticket) -> str:
     return access.carrier if access is not None else ""
 
 
-def _waiting_carrier_periods(ticket: Ticket) -> list[tuple[datetime, datetime | None]]:
+def _waiting_carrier_periods(history: TicketHistory) -> list[tuple[datetime, datetime | None]]:
     periods: list[tuple[datetime, datetime | None]] = []
     start: datetime | None = None
-    for entry in ticket.timeline.filter(kind=TimelineKind.STATUS).order_by("created_at", "id"):
-        waiting = entry.data.get("to") == TicketStatus.WAITING_CARRIER
+    for event in history.events:
+        if event.status is None:  # not a status change
+            continue
+        waiting = event.status == TicketStatus.WAITING_CARRIER
         if waiting and start is None:
-            start = entry.created_at
+            start = event.at
         elif not waiting and start is not None:
-            periods.append((start, entry.created_at))
+            periods.append((start, event.at))
             start = None
     if start is not None:
         periods.append((start, None))
     return periods
 
 
-def refresh_carrier_escalations(ticket: Ticket, *, now: datetime) -> list[CarrierEscalation]:
+def refresh_carrier_escalations(
+    ticket: Ticket, *, now: datetime, history: TicketHistory | None = None
+) -> list[CarrierEscalation]:
     existing = {e.started_at: e for e in CarrierEscalation.objects.filter(ticket=ticket)}
     out = []
-    for start, end in _waiting_carrier_periods(ticket):
+    for start, end in _waiting_carrier_periods(history or ticket_history(ticket)):
         escalation = existing.get(start)
         if escalation is None:
             name = _carrier_name(ticket)

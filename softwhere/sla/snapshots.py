@@ -138,9 +138,9 @@ class LiveClock:
         return penalty_amount(monthly_fee or Decimal("0"), self.penalty_percent)
 
 
-def live_clocks(ticket: Ticket, now: datetime) -> list[LiveClock]:
+def live_clocks(ticket: Ticket, now: datetime, history: TicketHistory | None = None) -> list[LiveClock]:
     """Every clock the ticket has at ``now`` (clocks that never started, like a GTR on a degraded link, are absent)."""
-    history = ticket_history(ticket)
+    history = history or ticket_history(ticket)
     out = []
     for planned in planned_clocks(ticket):
         snapshot = compute_clock(planned.spec(), history, now)

@@ -179,3 +179,18 @@ def test_reopened_ticket_is_not_closed_at_the_old_observation_end(
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.CLOSED
     assert ticket.timeline.filter(kind=TimelineKind.STATUS, data__transition="close").count() == 1
+
+
+def test_each_wait_for_the_carrier_is_its_own_escalation(world: Any, committed: Committed, ticket: Ticket) -> None:
+    """Periods are read from the status changes of the timeline: waiting, resumed, waiting again (still open)."""
+    wait_carrier(ticket, world, committed, "2026-11-30 10:00", "Orange")
+    with time_machine.travel(paris("2026-11-30 15:00"), tick=False), committed():
+        actions.transition_ticket(ticket, "resume", actor=world.n1)
+    wait_carrier(ticket, world, committed, "2026-12-01 09:00", "Orange")
+    periods = list(CarrierEscalation.objects.filter(ticket=ticket).order_by("started_at").values_list(
+        "started_at", "ended_at"
+    ))
+    assert periods == [
+        (paris("2026-11-30 10:00"), paris("2026-11-30 15:00")),
+        (paris("2026-12-01 09:00"), None),
+    ]
