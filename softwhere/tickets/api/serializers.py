@@ -20,7 +20,7 @@ from softwhere.catalogue import leds
 from softwhere.catalogue.api.serializers import CaseRefSerializer
 from softwhere.catalogue.choices import LedDevice, LedState
 from softwhere.catalogue.models import ResolutionCase
-from softwhere.core.api.fields import ScopedPrimaryKeyRelatedField
+from softwhere.core.api.fields import PrimaryKeyField, ScopedPrimaryKeyRelatedField
 from softwhere.core.api.serializers import CachedFieldsMixin
 from softwhere.customers.api.serializers import ContactRefSerializer, OrganisationRefSerializer, SiteRefSerializer
 from softwhere.customers.models import Contact, Organisation, Site
@@ -127,7 +127,7 @@ class TicketCreateSerializer(serializers.Serializer):
     services = ScopedPrimaryKeyRelatedField(queryset=Service.objects.all(), many=True, required=False)
     equipment = ScopedPrimaryKeyRelatedField(queryset=Equipment.objects.all(), many=True, required=False)
     reporter = ScopedPrimaryKeyRelatedField(queryset=Contact.objects.all(), required=False, allow_null=True)
-    case = serializers.PrimaryKeyRelatedField(
+    case = PrimaryKeyField(
         queryset=ResolutionCase.objects.filter(is_active=True),
         required=False,
         allow_null=True,

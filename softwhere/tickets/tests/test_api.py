@@ -90,6 +90,22 @@ def test_creation_reads_nothing_back(world, django_assert_max_num_queries):
     assert response.json()["n1_checklist_complete"] is False
 
 
+def test_each_request_scopes_relation_ids_though_their_querysets_are_shared(world):
+    """Field copies share the declared queryset (no deep copy of its Query); the scope is applied per request."""
+    from softwhere.tickets.api.serializers import TicketCreateSerializer
+
+    first, second = TicketCreateSerializer(), TicketCreateSerializer()
+    assert first.fields["organisation"].queryset is second.fields["organisation"].queryset
+    assert first.fields["services"].child_relation.queryset is second.fields["services"].child_relation.queryset
+    assert first.fields["organisation"] is not second.fields["organisation"]
+    body = {"organisation": world.other.pk, "site": world.other_site.pk, "subject": "x", "service_state": "degrade"}
+    refused = api_client(world.client_user).post("/api/v1/tickets/", body)  # another company's site
+    assert refused.status_code == 400 and "site" in refused.json()
+    accepted = api_client(world.n1).post("/api/v1/tickets/", body)
+    assert accepted.status_code == 201, accepted.json()
+    assert accepted.json()["site"]["id"] == world.other_site.pk
+
+
 def test_agent_may_open_for_any_company(world):
     response = api_client(world.adv).post("/api/v1/tickets/", {"organisation": world.other.pk, "subject": "Panne",
                                                                 "service_state": "degrade"})
