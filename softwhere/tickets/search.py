@@ -9,7 +9,8 @@ One term matches, in one indexable ``WHERE`` (a PostgreSQL BitmapOr, no sequenti
 * French full text over subject, description, resolution, comments and inbound mails:
   PostgreSQL ``tsvector`` with the ``softwhere_fr`` configuration (French stems, accents
   folded), SQLite FTS5 with folded accents and a light French stemmer turned into
-  prefix queries. See ``search_schema.py`` for how the index is kept current.
+  prefix queries; a phone number also matches the text in each of its usual writings
+  (``phone_writings``). See ``search_schema.py`` for how the index is kept current.
 
 Identifier look-ups run first against their small tables and come back as id lists,
 so the ticket query never carries an ``OR id IN (subquery)`` that would defeat the
@@ -23,6 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import BooleanField, F, FloatField, Q, QuerySet, TextField, Value
@@ -115,12 +117,42 @@ def pg_tsquery_text(term: str) -> str:
 
 
 def fts5_query_text(term: str, *, header_only: bool = False) -> str:
-    """FTS5 MATCH input: each folded, stemmed word as a quoted prefix, all required."""
+    """FTS5 MATCH input: each folded, stemmed word as a quoted prefix, all required.
+
+    A phone number also matches as a phrase in each of its usual writings.
+    """
     words = [light_stem(w) for w in words_of(fold(term))]
     if not words:
         return ""
     query = " AND ".join(f'"{w}"*' for w in words)
+    phrases = [f'"{form}"' for form in phone_writings(term)]
+    if phrases:
+        query = " OR ".join([f"({query})", *phrases])
     return f"{{subject description}} : ({query})" if header_only else query
+
+
+def phone_writings(term: str) -> list[str]:
+    """The ways a French text writes the number ``term`` (empty if ``term`` is not one).
+
+    Text search cuts "06 12 34 56 78" into five numbers and keeps "06.12.34.56.78" or
+    "+33612345678" whole, so a number typed one way is found in a description or a mail
+    written another way only by searching each writing as a phrase.
+    """
+    if sum(ch.isdigit() for ch in term) < 9:
+        return []
+    try:
+        e164 = normalize_phone(term)
+    except ValidationError:
+        return []
+    parsed = phonenumbers.parse(e164)
+    groups = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL).split()
+    international = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    country, _, rest = international.partition(" ")
+    forms = [" ".join(groups), "".join(groups), ".".join(groups), "-".join(groups), "/".join(groups)]
+    forms += [international, e164, "00" + e164[1:], "00" + international[1:]]
+    if groups and groups[0].startswith("0"):  # "+33 (0)6 12 34 56 78"
+        forms.append(f"{country} (0){rest}")
+    return list(dict.fromkeys(forms))
 
 
 @dataclass(frozen=True)
@@ -184,19 +216,22 @@ def _fulltext(qs: QuerySet[Ticket], term: str, *, header_only: bool) -> tuple[Qu
         tsq = pg_tsquery_text(term)
         if not tsq:
             return qs, None
-        query = f"to_tsquery('{TS_CONFIG}', %s)"
+        # The parser, not Python, cuts each writing of a phone number into the tokens the vector holds.
+        phones = phone_writings(term)
+        query = " || ".join([f"to_tsquery('{TS_CONFIG}', %s)"] + [f"phraseto_tsquery('{TS_CONFIG}', %s)"] * len(phones))
+        query, params = f"({query})", [tsq, *phones]
         vector = (
             f"to_tsvector('{TS_CONFIG}', {table}.subject || ' ' || {table}.description)"
             if header_only
             else f"{table}.search_vector"
         )
-        match = RawSQL(f"{vector} @@ {query}", [tsq], output_field=BooleanField())
+        match = RawSQL(f"{vector} @@ {query}", params, output_field=BooleanField())
         qs = qs.annotate(
-            search_rank=RawSQL(f"ts_rank({vector}, {query})", [tsq], output_field=FloatField()),
+            search_rank=RawSQL(f"ts_rank({vector}, {query})", params, output_field=FloatField()),
             search_snippet=RawSQL(
                 f"ts_headline('{TS_CONFIG}', {table}.subject || ' — ' || {table}.description, {query}, "
                 f"'StartSel={MARK_START}, StopSel={MARK_STOP}, MaxWords=18, MinWords=6, MaxFragments=2')",
-                [tsq],
+                params,
                 output_field=TextField(),
             ),
         )

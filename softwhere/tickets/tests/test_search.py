@@ -87,6 +87,35 @@ def test_identifiers_are_found_in_any_usual_writing(world, corpus):
         assert "Coupure fibre au siège" in found(phone), phone
 
 
+PHONE_WRITINGS = [
+    "06 12 34 56 78",
+    "06.12.34.56.78",
+    "0612345678",
+    "06-12-34-56-78",
+    "+33 6 12 34 56 78",
+    "+33612345678",
+    "0033 6 12 34 56 78",
+    "+33 (0)6 12 34 56 78",
+]
+
+
+@pytest.mark.parametrize("written", PHONE_WRITINGS)
+def test_a_phone_number_in_the_text_is_found_however_it_is_typed(world, written):
+    new_ticket(world, subject="Rappel demandé", description=f"Merci de rappeler M. Martin au {written}, joignable.")
+    new_ticket(world, subject="Autre numéro", description="Standard : 06 12 34 56 79, ou 06.12.34.56.77.")
+    for typed in PHONE_WRITINGS:
+        assert found(typed) == {"Rappel demandé"}, typed
+        assert found(typed, header_only=True) == {"Rappel demandé"}, typed
+    assert found("06 12 34 56 79") == {"Autre numéro"}
+
+
+def test_a_phone_number_in_a_comment_is_found(world, corpus):
+    actions.add_comment(corpus.sda, actor=world.n1, body="Le client rappelle du 04.72.10.20.30 (portable du gérant).")
+    assert found("+33 4 72 10 20 30") == {"Appels entrants impossibles"}
+    assert found("0472102030") == {"Appels entrants impossibles"}
+    assert found("0472102031") == set()
+
+
 def test_internal_comments_are_not_searched_for_customers(corpus):
     assert "Wi-Fi lent" in found("electricien")
     assert found("electricien", header_only=True) == set()
