@@ -41,6 +41,8 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from softwhere.accounts.models import ApiToken, User  # noqa: E402
+from softwhere.core.validators import format_phone_national  # noqa: E402
+from softwhere.customers.models import Contact  # noqa: E402
 from softwhere.tickets.choices import TicketStatus  # noqa: E402
 from softwhere.tickets.models import Ticket  # noqa: E402
 
@@ -200,6 +202,12 @@ def main() -> None:
         .values_list("carrier_ticket_reference", flat=True)
         .first()
     ) or "FT-"
+    # A contact's number as an agent types it from a mail: matched as an identifier and, in every writing, in the text.
+    phone = ".".join(
+        format_phone_national(
+            Contact.objects.exclude(phone="").order_by("id").values_list("phone", flat=True).first() or "+33199001234"
+        ).split()
+    )
     session, token = _credentials()
     proc = None
     url = args.url
@@ -231,6 +239,7 @@ def main() -> None:
             ("grille : SLA à risque", web, "/tickets/", {"sla": "risque"}),
             ("grille : recherche référence", web, "/tickets/", {"q": rows[len(rows) // 2]["reference"][:8]}),
             ("grille : recherche réf. opérateur", web, "/tickets/", {"q": carrier_ref[:9]}),
+            ("grille : recherche téléphone", web, "/tickets/", {"q": phone, "etat": "tous"}),
             ("grille : plein texte « coupure fibre »", web, "/tickets/", {"q": "coupure fibre", "etat": "tous"}),
             ("grille : plein texte « voyants PON »", web, "/tickets/", {"q": "voyants PON"}),
             ("grille : plein texte rare « désenregistré »", web, "/tickets/", {"q": "désenregistré", "etat": "tous"}),
