@@ -18,11 +18,19 @@ import concurrent.futures
 import contextlib
 import shlex
 import time
+import warnings
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import asyncssh
+from cryptography.utils import CryptographyDeprecationWarning
+
+# cryptography ≥ 51 deprecates DSA, which asyncssh still declares at import time.
+# The desk never uses DSA keys; without this filter every `softwhere` command
+# (which loads this module through the app registry) printed the warning on stderr.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+    import asyncssh
 
 from .vendors.base import CommandRefused, VendorProfile
 
