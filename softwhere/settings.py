@@ -308,5 +308,7 @@ TICKET_EVENTS = os.environ.get("SOFTWHERE_TICKET_EVENTS", "inline")
 # Done jobs without a dedupe key (ticket events, one-off sends) are deleted this many days after they ran
 # (``softwhere worker``, hourly); jobs with a dedupe key, failed and cancelled ones are kept.
 JOBS_RETENTION_DAYS = int(os.environ.get("SOFTWHERE_JOBS_RETENTION_DAYS", "7"))
+# Due jobs a worker leases per claim on PostgreSQL (softwhere.jobs.worker); each still runs in its own transaction.
+JOBS_CLAIM_BATCH = int(os.environ.get("SOFTWHERE_JOBS_CLAIM_BATCH", "10"))
 # Ticket references: date-based like the seed's "2505057242" (YYMM + 6-digit sequence).
 TICKET_REFERENCE_PREFIX = os.environ.get("SOFTWHERE_TICKET_REFERENCE_PREFIX", "")

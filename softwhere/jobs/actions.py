@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import connections, router
 from django.utils import timezone
 
 from .choices import JobStatus
@@ -31,11 +32,41 @@ def schedule(
     fields = {"kind": kind, "due_at": due_at, "payload": payload or {}, "max_attempts": max_attempts}
     if dedupe_key is None:
         return ScheduledJob.objects.create(**fields)
-    # INSERT … ON CONFLICT DO NOTHING, then read the row that holds the key (ours or the earlier one):
-    # two round trips, where get_or_create took four (SELECT, SAVEPOINT, INSERT, RELEASE). A concurrent
-    # insert of the same key makes ours wait for its commit, then do nothing.
-    ScheduledJob.objects.bulk_create([ScheduledJob(dedupe_key=dedupe_key, **fields)], ignore_conflicts=True)
+    job = ScheduledJob(dedupe_key=dedupe_key, **fields)
+    if _insert_unless_key_taken(job):
+        return job
     return ScheduledJob.objects.get(dedupe_key=dedupe_key)
+
+
+def _insert_unless_key_taken(job: ScheduledJob) -> bool:
+    """``INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING id``; whether the row was inserted.
+
+    One round trip for a new key, where get_or_create took four (SELECT, SAVEPOINT, INSERT,
+    RELEASE) and ``bulk_create(ignore_conflicts=True)`` cannot return the id. A ticket event
+    schedules three or four keyed jobs (SLA checkpoints, message safety net). A concurrent
+    insert of the same key makes ours wait for its commit, then do nothing; the caller then
+    reads the row that holds the key. Both PostgreSQL and SQLite (≥ 3.35) speak this SQL.
+    """
+    alias = router.db_for_write(ScheduledJob)
+    conn = connections[alias]
+    meta = ScheduledJob._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    q = conn.ops.quote_name
+    sql = (
+        f"INSERT INTO {q(meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({q(meta.get_field('dedupe_key').column)}) DO NOTHING RETURNING {q(meta.pk.column)}"
+    )
+    params = [f.get_db_prep_save(f.pre_save(job, True), conn) for f in fields]
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    job.pk = row[0]
+    job._state.adding = False
+    job._state.db = alias
+    return True
 
 
 def cancel(dedupe_key: str | None = None, *, kind: str | None = None, **payload: Any) -> int:

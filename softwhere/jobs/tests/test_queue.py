@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from softwhere.core.models import AuditEntry
@@ -49,6 +50,28 @@ def test_a_duplicate_key_leaves_the_callers_transaction_usable() -> None:
     assert again.pk == first.pk and again.payload == {"n": 1}
     assert ScheduledJob.objects.filter(dedupe_key="clock:7").count() == 1
     assert AuditEntry.objects.filter(action="after").exists()
+
+
+def test_a_new_key_is_scheduled_in_one_statement_and_an_existing_one_read_back() -> None:
+    with CaptureQueriesContext(connection) as new:
+        job = actions.schedule(PROBE, T0, {"n": 1}, dedupe_key="clock:8")
+    assert len(new) == 1 and "ON CONFLICT" in new[0]["sql"]
+    stored = ScheduledJob.objects.get(pk=job.pk)  # what the caller holds is the row as stored
+    assert (
+        (stored.kind, stored.due_at, stored.payload, stored.status, stored.dedupe_key)
+        == (
+            job.kind,
+            job.due_at,
+            job.payload,
+            job.status,
+            job.dedupe_key,
+        )
+        == (PROBE, T0, {"n": 1}, JobStatus.PENDING, "clock:8")
+    )
+    assert not job._state.adding
+    with CaptureQueriesContext(connection) as taken:
+        again = actions.schedule(PROBE, T0 + timedelta(days=1), {"n": 2}, dedupe_key="clock:8")
+    assert len(taken) == 2 and (again.pk, again.payload) == (job.pk, {"n": 1})
 
 
 def test_schedule_refuses_unknown_kind_and_naive_time() -> None:
@@ -170,6 +193,59 @@ def test_unknown_kind_at_run_time_is_retried(monkeypatch: Any) -> None:
         Worker(worker_id="w").run_pending()
     job.refresh_from_db()
     assert job.status == JobStatus.PENDING and "no handler registered" in job.last_error
+
+
+def test_a_burst_of_due_jobs_runs_in_due_order_each_once(settings: Any) -> None:
+    settings.JOBS_CLAIM_BATCH = 4
+    jobs = [actions.schedule(PROBE, T0 + timedelta(seconds=(7 * i) % 11)) for i in range(11)]
+    worker = Worker(worker_id="w1")
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        assert worker.run_pending(limit=6) == 6
+        assert worker.run_pending() == 5
+    runs = AuditEntry.objects.filter(action=PROBE).order_by("pk").values_list("object_id", flat=True)
+    expected = [str(j.pk) for j in sorted(jobs, key=lambda j: (j.due_at, j.pk))]
+    assert list(runs) == expected
+    assert set(ScheduledJob.objects.values_list("status", "attempts")) == {(JobStatus.DONE, 1)}
+
+
+@pytest.mark.skipif(not connection.features.has_select_for_update_skip_locked, reason="batched claims need SKIP LOCKED")
+def test_one_statement_leases_a_batch_that_another_worker_cannot_take() -> None:
+    jobs = [actions.schedule(PROBE, T0 - timedelta(seconds=i)) for i in range(5)]
+    future = actions.schedule(PROBE, T0 + timedelta(hours=1))
+    worker, other = Worker(worker_id="w1"), Worker(worker_id="w2")
+    with time_machine.travel(T0, tick=False):
+        with CaptureQueriesContext(connection) as claim:
+            claimed = worker.claim_batch(3)
+        assert claimed == [j.pk for j in jobs[:-4:-1]]  # the three due first
+        assert len(claim) == 2  # the look for expired leases, then the lease itself
+        assert other.claim_batch(10) == [jobs[1].pk, jobs[0].pk]
+        assert other.claim_batch(10) == []
+    leased = ScheduledJob.objects.filter(pk__in=claimed)
+    assert {(j.status, j.locked_by, j.attempts, j.locked_until) for j in leased} == {
+        (JobStatus.RUNNING, "w1", 1, T0 + worker.lease)
+    }
+    assert ScheduledJob.objects.get(pk=future.pk).status == JobStatus.PENDING
+
+
+def test_a_stop_during_a_batch_gives_back_the_jobs_not_started(settings: Any) -> None:
+    settings.JOBS_CLAIM_BATCH = 5
+    worker = Worker(worker_id="w1")
+
+    @job_handler("test.stop")
+    def stop(job: ScheduledJob) -> None:
+        AuditEntry.objects.create(action="test.stop", object_id=str(job.pk))
+        worker.stop_event.set()  # SIGTERM arrives while the first job runs
+
+    jobs = [actions.schedule("test.stop", T0 + timedelta(seconds=i)) for i in range(4)]
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        assert worker.run_pending() == 1
+    first, *rest = (ScheduledJob.objects.get(pk=j.pk) for j in jobs)
+    assert (first.status, first.attempts) == (JobStatus.DONE, 1)
+    # Due again at once for the next worker, as if never claimed (not left to wait for their lease).
+    assert {(j.status, j.attempts, j.locked_by, j.locked_until) for j in rest} == {(JobStatus.PENDING, 0, "", None)}
+    assert AuditEntry.objects.filter(action="test.stop").count() == 1
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        assert Worker(worker_id="w2").run_pending() == 3
 
 
 def test_stop_event_interrupts_the_loop() -> None:
