@@ -18,7 +18,9 @@ then waits until the outbox is empty and reports how long that took after the lo
 stopped, so reactions left behind are measured, not hidden.
 
 Prints JSON then a table: tickets/s sustained, p50/p95/p99 latency, errors, and in
-worker mode the outbox drain.
+worker mode the outbox drain and the rate with every reaction applied (created tickets
+over load plus drain time). ``SOFTWHERE_JOBS_CLAIM_BATCH`` in the environment sets the
+job workers' claim batch (1 = one job per claim, as before batching).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ import django
 django.setup()
 
 import httpx  # noqa: E402
+from django.conf import settings  # noqa: E402
 from grid import ROOT, _credentials, _percentile, _start_server, server_env  # noqa: E402
 
 from softwhere.customers.models import Site  # noqa: E402
@@ -150,6 +153,10 @@ def main() -> None:
         "outbox_at_end": backlog_at_end - backlog_before,
         "outbox_drain_seconds": round(drain, 1) if job_workers else None,
         "outbox_left": backlog_left,
+        # Every created ticket with its reactions applied (SLA clocks, acknowledgement, notifications):
+        # created / (load + drain). What the desk sustains for as long as the load lasts.
+        "applied_tickets_per_second": round(len(latencies) / (duration + drain), 1) if job_workers else None,
+        "claim_batch": settings.JOBS_CLAIM_BATCH,
         # CPU the load generator itself took from the shared cores, per created ticket.
         "client_cpu_ms_per_ticket": round(client_cpu * 1000 / len(latencies), 2) if latencies else None,
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
@@ -159,11 +166,12 @@ def main() -> None:
     print(json.dumps(doc, indent=1))
     print(
         f"\n{'événements':>10} {'clients':>8} {'tickets/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
-        f" {'erreurs':>8} {'file fin':>9} {'vidée en s':>10}"
+        f" {'erreurs':>8} {'file fin':>9} {'vidée en s':>10} {'appliqués/s':>11}"
     )
     print(
         f"{args.events:>10} {args.clients:>8} {doc['tickets_per_second']:>10} {doc['p50_ms']:>8} {doc['p95_ms']:>8} "
         f"{doc['p99_ms']:>8} {len(errors):>8} {doc['outbox_at_end']:>9} {str(doc['outbox_drain_seconds']):>10}"
+        f" {str(doc['applied_tickets_per_second']):>11}"
     )
 
 

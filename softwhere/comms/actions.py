@@ -208,9 +208,7 @@ def _domain() -> str:
     return sender.rsplit("@", 1)[-1] if "@" in sender else "softwhere.example"
 
 
-def _timeline(
-    message: Message, *, automatic: bool, author: Any, attachments: list[str] | None = None
-) -> TimelineEntry:
+def _timeline(message: Message, *, automatic: bool, author: Any, attachments: list[str] | None = None) -> TimelineEntry:
     """The exchange as the ticket shows it: who, channel, recipients, subject, text.
 
     ``attachments``: the file names when the caller knows them (an outbound message has none), else read.
@@ -403,7 +401,8 @@ def deliver_message(message_id: int) -> str:
     SMS numbers already served are remembered, so a retry only sends to the others.
     """
     with transaction.atomic():
-        message = Message.objects.select_for_update().filter(pk=message_id).first()
+        # The ticket comes with the row (its reference heads the mail); only the message is locked.
+        message = Message.objects.select_for_update(of=("self",)).select_related("ticket").filter(pk=message_id).first()
         if message is None or message.status != MessageStatus.PENDING:
             return message.status if message else "missing"
         message.attempts += 1

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from softwhere.comms import actions
@@ -152,6 +154,23 @@ def test_failed_delivery_is_retried_by_a_durable_job(
     ack.refresh_from_db()
     assert (ack.status, ack.attempts, ack.last_error) == (MessageStatus.SENT, 2, "")
     assert len(mail.outbox) == 1 and ack.sent_at is not None and ack.sent_at <= timezone.now() + timedelta(hours=1)
+    headers = mail.outbox[0].extra_headers
+    assert headers["X-SoftWhere-Ticket"] == ticket.reference and headers["Auto-Submitted"] == "auto-generated"
+
+
+def test_a_delivery_reads_the_message_and_its_ticket_in_one_query(
+    world: Any, people: Any, committed: Committed, settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # the first attempt fails: the message stays pending
+    ticket = open_ticket(world, people, committed)
+    ack = Message.objects.get(ticket=ticket)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert actions.deliver_message(ack.pk) == MessageStatus.SENT
+    assert not [q for q in queries if "tickets_ticket" in q["sql"] and "comms_message" not in q["sql"]]
+    assert mail.outbox[0].extra_headers["X-SoftWhere-Ticket"] == ticket.reference
 
 
 def test_panel_on_the_ticket_page_prefills_previews_and_sends(world: Any, people: Any, committed: Committed) -> None:
