@@ -124,9 +124,10 @@ class Worker:
         """Lease up to ``size`` jobs; their ids in due order, empty when nothing is due.
 
         Expired leases (a worker died) go through ``claim_one``, which also abandons a job
-        that killed every worker; so does a database without ``SKIP LOCKED``.
+        that killed every worker; so does any database but PostgreSQL, whose SQL the batch uses
+        (``MATERIALIZED`` CTE, ``UPDATE … FROM … RETURNING``).
         """
-        if size > 1 and connection.features.has_select_for_update_skip_locked:
+        if size > 1 and connection.vendor == "postgresql":
             now = timezone.now()
             if not ScheduledJob.objects.filter(status=JobStatus.RUNNING, locked_until__lt=now).exists():
                 return self._claim_due(now, size)

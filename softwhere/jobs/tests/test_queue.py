@@ -208,7 +208,8 @@ def test_a_burst_of_due_jobs_runs_in_due_order_each_once(settings: Any) -> None:
     assert set(ScheduledJob.objects.values_list("status", "attempts")) == {(JobStatus.DONE, 1)}
 
 
-@pytest.mark.skipif(not connection.features.has_select_for_update_skip_locked, reason="batched claims need SKIP LOCKED")
+# On SQLite the worker claims one job at a time (claim_one); the tests above cover that path on both databases.
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="batched claims are PostgreSQL SQL")
 def test_one_statement_leases_a_batch_that_another_worker_cannot_take() -> None:
     jobs = [actions.schedule(PROBE, T0 - timedelta(seconds=i)) for i in range(5)]
     future = actions.schedule(PROBE, T0 + timedelta(hours=1))
