@@ -6,6 +6,9 @@ One term matches, in one indexable ``WHERE`` (a PostgreSQL BitmapOr, no sequenti
   reference, a service's carrier reference or an equipment serial (in part), a company
   name, and phone numbers (contact, number range / SDA, mobile line) in national or
   international form;
+* the same identifiers typed inside a longer term ("ticket n° 2505057242", "rappel au
+  06 12 34 56 78", "FT 20250612 ABC"): each reference-like token and each phone number
+  the term contains is looked up as above (``embedded_identifiers``);
 * French full text over subject, description, resolution, comments and inbound mails:
   PostgreSQL ``tsvector`` with the ``softwhere_fr`` configuration (French stems, accents
   folded), SQLite FTS5 with folded accents and a light French stemmer turned into
@@ -44,8 +47,12 @@ COUNT_CAP = 1000
 #: Identifier look-ups (services, equipment, companies) return at most this many ids.
 ID_LOOKUP_CAP = 2000
 MARK_START, MARK_STOP = "\x02", "\x03"
+#: Reference-like tokens of a longer term looked up as identifiers (each costs a few small look-ups).
+EMBEDDED_CAP = 3
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Letters, digits and the separators references are written with ("FT-20250612-ABC", "SN.4512/88").
+_ID_TOKEN = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z./_-]*[0-9A-Za-z])?")
 # Longest first: the light stemmer removes one inflection so "coupures" finds "coupure".
 _FR_SUFFIXES = sorted(
     (
@@ -125,7 +132,7 @@ def fts5_query_text(term: str, *, header_only: bool = False) -> str:
     if not words:
         return ""
     query = " AND ".join(f'"{w}"*' for w in words)
-    phrases = [f'"{form}"' for form in phone_writings(term)]
+    phrases = [f'"{form}"' for form in _phone_phrases(term)]
     if phrases:
         query = " OR ".join([f"({query})", *phrases])
     return f"{{subject description}} : ({query})" if header_only else query
@@ -155,6 +162,32 @@ def phone_writings(term: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
+def embedded_identifiers(term: str) -> list[str]:
+    """Phone numbers and reference-like tokens inside a term of several words.
+
+    Agents paste what the customer wrote: "ticket n°2505057242", "rappel au 06 12 34 56 78",
+    "réf. FT 20250612 ABC". The whole term then matches no identifier and, as full text,
+    requires words ("ticket", "rappel") the ticket may not hold. A phone number is found
+    by libphonenumber's matcher in any French writing; any other token with at least four
+    digits and six characters (a reference, a carrier reference part, a serial) is looked
+    up on its own. A term that is a single token needs none of this.
+    """
+    term = term.strip()
+    if not any(ch.isspace() for ch in term) and not any(ch in term for ch in "°#:"):
+        return []
+    tokens: list[str] = []
+    rest = term
+    for match in phonenumbers.PhoneNumberMatcher(term, "FR"):
+        if match.raw_string.strip() != term:
+            tokens.append(match.raw_string)
+        rest = rest.replace(match.raw_string, " ")
+    for token in _ID_TOKEN.findall(rest):
+        token = token.strip("./_-")
+        if token != term and len(token) >= 6 and sum(ch.isdigit() for ch in token) >= 4:
+            tokens.append(token)
+    return list(dict.fromkeys(tokens))[:EMBEDDED_CAP]
+
+
 @dataclass(frozen=True)
 class SearchResult:
     queryset: QuerySet[Ticket]
@@ -164,6 +197,14 @@ class SearchResult:
     @property
     def more_than_cap(self) -> bool:
         return self.capped_count > COUNT_CAP
+
+
+def _phone_phrases(term: str) -> list[str]:
+    """Writings of the term as a phone number, or of the phone numbers it contains."""
+    forms = phone_writings(term)
+    for token in embedded_identifiers(term):
+        forms += phone_writings(token)
+    return list(dict.fromkeys(forms))
 
 
 def _identifier_condition(term: str) -> Q:
@@ -217,7 +258,7 @@ def _fulltext(qs: QuerySet[Ticket], term: str, *, header_only: bool) -> tuple[Qu
         if not tsq:
             return qs, None
         # The parser, not Python, cuts each writing of a phone number into the tokens the vector holds.
-        phones = phone_writings(term)
+        phones = _phone_phrases(term)
         query = " || ".join([f"to_tsquery('{TS_CONFIG}', %s)"] + [f"phraseto_tsquery('{TS_CONFIG}', %s)"] * len(phones))
         query, params = f"({query})", [tsq, *phones]
         vector = (
@@ -271,6 +312,8 @@ def filter_tickets(qs: QuerySet[Ticket], term: str, *, header_only: bool = False
         return qs
     qs, text_cond = _fulltext(qs, term, header_only=header_only)
     cond = _identifier_condition(term)
+    for token in embedded_identifiers(term):
+        cond |= _identifier_condition(token)
     if text_cond is not None:
         cond |= text_cond
     else:

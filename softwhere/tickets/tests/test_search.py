@@ -87,6 +87,41 @@ def test_identifiers_are_found_in_any_usual_writing(world, corpus):
         assert "Coupure fibre au siège" in found(phone), phone
 
 
+def test_identifiers_typed_inside_a_longer_term_are_found(world, corpus):
+    """What an agent pastes from a customer's mail: the identifier with words around it."""
+    ref = corpus.fibre.reference
+    for typed in (f"ticket {ref}", f"réf. n°{ref}", f"#{ref}", f"Relance ticket {ref} svp"):
+        assert found(typed) == {"Coupure fibre au siège"}, typed
+    # Carrier reference written with spaces instead of dashes: its digits still find it.
+    assert found("FT 20250612 ABC") == {"Routeur remplacé"}
+    assert found("ticket orange FT-20250612-ABC") == {"Routeur remplacé"}
+    # The contact's number inside a sentence, in two writings.
+    for typed in ("rappeler au 01 42 68 53 00 svp", "appel du +33 1 42 68 53 00"):
+        assert "Coupure fibre au siège" in found(typed), typed
+    # A number in a description, found from a sentence holding it in another writing.
+    new_ticket(world, subject="Rappel demandé", description="Joignable au 06.12.34.56.78 après 14h.")
+    assert found("merci de rappeler le 06 12 34 56 78") == {"Rappel demandé"}
+    # Words with few digits stay plain words: no identifier look-up, no false match.
+    assert found("coupure 9h") == {"Coupure fibre au siège"}
+    assert found(f"ticket {int(ref) + 1000}") == set()
+
+
+@pytest.mark.parametrize(
+    ("term", "tokens"),
+    [
+        ("ticket 2505057242", ["2505057242"]),
+        ("n°2505057242", ["2505057242"]),
+        ("2505057242", []),  # a single token is looked up whole already
+        ("rappel au 06 12 34 56 78 svp", ["06 12 34 56 78"]),
+        ("FT 20250612 ABC", ["20250612"]),
+        ("coupure fibre depuis 9h", []),
+        ("SN ZTEG-C8F1A2B3 HS", ["ZTEG-C8F1A2B3"]),
+    ],
+)
+def test_embedded_identifiers(term, tokens):
+    assert search.embedded_identifiers(term) == tokens
+
+
 PHONE_WRITINGS = [
     "06 12 34 56 78",
     "06.12.34.56.78",
