@@ -174,6 +174,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--url", default="")
+    parser.add_argument(
+        "--only", default="", help="time only the scenarios whose label contains this text (e.g. « risque »)"
+    )
     args = parser.parse_args()
 
     total = Ticket.objects.count()
@@ -256,18 +259,20 @@ def main() -> None:
             ("API : détail ticket", api, f"/api/v1/tickets/{worked}/", {}),
         ]
         for label, client, path, params in scenarios:
-            results[label] = _time(client, path, n, params)
-        results["page ticket complète (page puis ses 4 panneaux en parallèle)"] = _time_with_panels(
-            url, session, worked, n
-        )
+            if args.only in label:
+                results[label] = _time(client, path, n, params)
+        whole = "page ticket complète (page puis ses 4 panneaux en parallèle)"
+        if args.only in whole:
+            results[whole] = _time_with_panels(url, session, worked, n)
         # Keyset depth: follow "next" 50 times, then time the 51st page.
-        body = api.get("/api/v1/tickets/", params={"page_size": "50"}).json()
+        deep = "API : page 51 (curseur)"
+        body = api.get("/api/v1/tickets/", params={"page_size": "50"}).json() if args.only in deep else {}
         for _ in range(50):
             if not body.get("next"):
                 break
             body = api.get(body["next"]).json()
         if body.get("next"):
-            results["API : page 51 (curseur)"] = _time(api, body["next"], n)
+            results[deep] = _time(api, body["next"], n)
     finally:
         if proc is not None:
             proc.terminate()

@@ -78,7 +78,9 @@ class Organisation(TimeStampedModel, PostalAddress):
     class Meta:
         verbose_name = "organisation"
         ordering = ["name"]
-        indexes = [models.Index(fields=["kind", "name"])]
+        # (name) alone serves the default order: the grid's company select reads the first 200 names of every
+        # kind but operators, which (kind, name) cannot walk in name order (5 ms seq scan + sort at 10 000).
+        indexes = [models.Index(fields=["kind", "name"]), models.Index(fields=["name"], name="customers_org_name_idx")]
 
     def __str__(self) -> str:
         return self.name

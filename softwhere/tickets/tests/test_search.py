@@ -227,6 +227,49 @@ def test_sla_at_risk_filter(world):
     assert [x["reference"] for x in body["results"]] == [due_soon.reference]
 
 
+def test_sla_at_risk_grid_pages_in_priority_order(world, monkeypatch):
+    """The at-risk view reads its ids once (count and pages); pages still follow the grid's order."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from softwhere.sla.models import SlaClock
+    from softwhere.tickets import views
+    from softwhere.tickets.choices import Priority, TicketStatus
+    from softwhere.tickets.models import Ticket as T
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    now = timezone.now()
+    made = []
+    for i, priority in enumerate([Priority.P3, Priority.P1, Priority.P4, Priority.P2, Priority.P1, Priority.P3]):
+        ticket = new_ticket(world, subject=f"Risque {i}")
+        T.objects.filter(pk=ticket.pk).update(priority=priority)
+        made.append(ticket)
+    SlaClock.objects.filter(ticket__in=made).delete()
+    for ticket in made:
+        for kind in ("intervention", "resolution"):  # two clocks at risk: the ticket is listed once
+            SlaClock.objects.create(
+                ticket=ticket, kind=kind, calendar="x", target_minutes=60, started_at=now,
+                due_at=now + timedelta(minutes=45),
+            )  # fmt: skip
+    T.objects.filter(pk=made[5].pk).update(status=TicketStatus.CLOSED)  # closed: not in the open tickets
+    c = client_for(world.n1)
+    pages = [c.get(reverse("tickets:list"), {"sla": "risque", "page": n}).context["page"] for n in (1, 2, 3)]
+    assert [[x.subject for x in p] for p in pages] == [
+        ["Risque 1", "Risque 4"],  # P1, by age
+        ["Risque 3", "Risque 0"],
+        ["Risque 2"],
+    ]
+    assert pages[0].paginator.count_label == "5 tickets"
+    assert (pages[0].has_next(), pages[2].has_next()) == (True, False)
+    # The whole row is read: company and site show on the page.
+    html = c.get(reverse("tickets:list"), {"sla": "risque"}, HTTP_HX_REQUEST="true").content.decode()
+    assert world.acme.name in html and made[1].reference in html
+    # A sort chosen by the agent applies too: youngest first.
+    page = c.get(reverse("tickets:list"), {"sla": "risque", "tri": "age"}).context["page"]
+    assert [x.subject for x in page] == ["Risque 4", "Risque 3"]
+
+
 # --- No N+1: query counts do not grow with rows ----------------------------------------------------------
 
 
