@@ -10,7 +10,8 @@ at the end. It creates (or reuses) a ``bench-agent`` N2 login and API token, the
 times each scenario sequentially (one client: server time, not throughput) after
 ``WARM_UP`` untimed requests; the ticket page's panels are timed one by one, then with
 the page as a browser fetches them (``_time_with_panels``). Prints a JSON document, then a
-short table: p50 / p95 / p99 in ms.
+short table: p50 / p95 / p99 in ms of the round trip the client measures and of the
+server's own time (its ``Server-Timing`` header, ``server_p50``… in the JSON).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -70,6 +72,8 @@ def server_env(**extra: str) -> dict[str, str]:
         "SOFTWHERE_DEBUG": "0",
         "SOFTWHERE_DB_CONN_MAX_AGE": "60",
         "SOFTWHERE_LOG_LEVEL": "WARNING",
+        # Server-Timing header: the server's own time per request, apart from the round trip.
+        "SOFTWHERE_SERVER_TIMING": "1",
         # Acknowledgement mails of created tickets must not wait on an SMTP server.
         "SOFTWHERE_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         **extra,
@@ -117,19 +121,38 @@ def _time(client: httpx.Client, path: str, n: int, params: dict[str, str] | None
     # page); the sync workers close every connection, so requests spread over the workers.
     for _ in range(WARM_UP):
         client.get(path, params=params)
-    samples = []
+    samples, server = [], []
     for _ in range(n):
         start = time.perf_counter()
         response = client.get(path, params=params)
         samples.append((time.perf_counter() - start) * 1000)
         if response.status_code != 200:
             raise SystemExit(f"{path} {params}: HTTP {response.status_code}")
-    return {
+        app = server_time(response)
+        if app is not None:
+            server.append(app)
+    stats = {
         "p50": round(statistics.median(samples), 1),
         "p95": round(_percentile(samples, 95), 1),
         "p99": round(_percentile(samples, 99), 1),
         "n": n,
     }
+    if len(server) == n:
+        stats |= {
+            "server_p50": round(statistics.median(server), 1),
+            "server_p95": round(_percentile(server, 95), 1),
+            "server_p99": round(_percentile(server, 99), 1),
+        }
+    return stats
+
+
+_APP_DURATION = re.compile(r"(?:^|,)\s*app;dur=([0-9.]+)")
+
+
+def server_time(response: httpx.Response) -> float | None:
+    """Milliseconds the server spent on the request, from its ``Server-Timing: app;dur=…`` header."""
+    found = _APP_DURATION.search(response.headers.get("server-timing", ""))
+    return float(found.group(1)) if found else None
 
 
 PANELS = (
@@ -280,9 +303,13 @@ def main() -> None:
     doc = {"tickets": total, "vendor": connection.vendor, "workers": args.workers, "results_ms": results}
     print(json.dumps(doc, ensure_ascii=False, indent=1))
     print(f"\n{total} tickets ({connection.vendor}), {n} requêtes par scénario, temps en ms")
-    print(f"{'scénario':<62} {'p50':>7} {'p95':>7} {'p99':>7}")
+    print("aller-retour = mesuré par le client (boucle locale, client sur les mêmes cœurs) ; serveur = Server-Timing")
+    print(f"{'scénario':<62} {'p50':>7} {'p95':>7} {'p99':>7}   {'serveur p50':>11} {'p95':>7} {'p99':>7}")
     for label, r in results.items():
-        print(f"{label:<62} {r['p50']:>7} {r['p95']:>7} {r['p99']:>7}")
+        srv = (
+            f"{r['server_p50']:>11} {r['server_p95']:>7} {r['server_p99']:>7}" if "server_p50" in r else f"{'—':>11}"
+        )
+        print(f"{label:<62} {r['p50']:>7} {r['p95']:>7} {r['p99']:>7}   {srv}")
 
 
 if __name__ == "__main__":

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "softwhere.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -85,6 +86,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Server-Timing header (app and database time of each request): benchmarks and diagnosis, off by default.
+SERVER_TIMING = os.environ.get("SOFTWHERE_SERVER_TIMING", "0") == "1"
 
 ROOT_URLCONF = "softwhere.urls"
 WSGI_APPLICATION = "softwhere.wsgi.application"
