@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import random
 import resource
@@ -43,6 +44,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import django
 
 django.setup()
+# One INFO line per POST from httpx would bury the results (and cost the load generator CPU).
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 import httpx  # noqa: E402
 from django.conf import settings  # noqa: E402

@@ -31,11 +31,12 @@ ensure_venv() {
     fi
 }
 
-# pip install -e ".[extra]" unless the same pyproject.toml was already installed with
-# that extra (a stamp in the venv). "dev" includes the runtime dependencies.
+# pip install -e ".[extra]" within constraints.txt (the versions tested) unless the same
+# pyproject.toml and constraints were already installed with that extra (a stamp in the
+# venv). "dev" includes the runtime dependencies.
 ensure_installed() {
     local extra="$1" digest stamp
-    digest="$(sha256sum pyproject.toml | cut -c1-64)"
+    digest="$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-64)"
     for stamp in "$VENV/.installed-$extra" "$VENV/.installed-dev"; do
         if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$digest" ]; then
             return 0
@@ -46,7 +47,7 @@ ensure_installed() {
     say "Installing the project (pip install -e \"$target\"); the first time takes a few minutes"
     "$VENV/bin/python" -m pip install --disable-pip-version-check -q --upgrade pip >/dev/null \
         || warn "could not upgrade pip; trying with the current one"
-    "$VENV/bin/python" -m pip install --disable-pip-version-check -q -e "$target" \
+    "$VENV/bin/python" -m pip install --disable-pip-version-check -q -c constraints.txt -e "$target" \
         || die "pip install -e \"$target\" failed"
     echo "$digest" > "$VENV/.installed-$extra"
 }
