@@ -22,6 +22,7 @@ from softwhere.catalogue.leds import LedMemo
 from softwhere.catalogue.models import ResolutionCase
 from softwhere.core.widgets import SearchableSelect
 from softwhere.customers.choices import OrganisationKind
+from softwhere.customers.forms import CompanyFilterField, client_companies
 from softwhere.customers.models import Contact, Organisation, Site
 from softwhere.interop.services import codes as interop_codes
 from softwhere.inventory.choices import EquipmentKind
@@ -113,13 +114,7 @@ class TicketFilterForm(DeskForm):
     )
     niveau = forms.ChoiceField(label="Niveau", required=False, choices=[("", "Tous"), *Level.choices])
     service = forms.ChoiceField(label="État du service", required=False, choices=[("", "Tous"), *ServiceState.choices])
-    organisation = forms.ModelChoiceField(
-        label="Raison sociale",
-        required=False,
-        queryset=Organisation.objects.none(),
-        empty_label="Toutes",
-        widget=SearchableSelect(),
-    )
+    organisation = CompanyFilterField()
     affecte = forms.ChoiceField(label="Affecté à", required=False)
     famille = forms.ChoiceField(
         label="Famille de cas",
@@ -138,9 +133,7 @@ class TicketFilterForm(DeskForm):
         super().__init__(*args, **kwargs)
         org_field = self.fields["organisation"]
         assert isinstance(org_field, forms.ModelChoiceField)
-        org_field.queryset = (
-            Organisation.objects.visible_to(user).exclude(kind=OrganisationKind.OPERATOR).only("id", "name")
-        )
+        org_field.queryset = client_companies(user)
         affecte = self.fields["affecte"]
         assert isinstance(affecte, forms.ChoiceField)
         # A callable: the agents are read only when the select is drawn or an agent id is validated,
