@@ -14,7 +14,6 @@ from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from softwhere.core.api.permissions import IsDeskStaff
 from softwhere.jobs.actions import pending_jobs
 from softwhere.sla.actions import JOB_OBSERVATION_CLOSE
 from softwhere.sla.choices import ClockKind, ClockState
@@ -110,7 +109,7 @@ class TicketSlaView(generics.GenericAPIView[Ticket]):
     description=(
         "Compteurs enregistrés, tels que calculés lors de leur dernier recalcul (à chaque événement du ticket "
         "et à chaque échéance). Mêmes filtres que les pages SLA : compteurs à risque, dépassés, par client et "
-        "par opérateur. Réservé aux équipes du support."
+        "par opérateur. Un client ou un partenaire ne voit que les compteurs de ses tickets, comme sur les pages SLA."
     ),
     parameters=[
         OpenApiParameter("state", OpenApiTypes.STR, enum=ClockState.values, description="État du compteur."),
@@ -144,13 +143,13 @@ class TicketSlaView(generics.GenericAPIView[Ticket]):
     ],
 )
 class SlaClockListView(generics.ListAPIView[SlaClock]):
-    """Stored clocks (as of their last computation) for supervision; desk staff only.
+    """Stored clocks (as of their last computation) for supervision, in the user's scope.
 
-    Filters are those of the SLA pages (``selection``), so the API and the pages never disagree.
+    Filters and scope are those of the SLA pages (``selection``, ``visible_to``), so the API
+    and the pages never disagree: a client or partner sees the clocks of its own tickets.
     """
 
     serializer_class = SlaClockSerializer
-    permission_classes = [IsDeskStaff]
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[SlaClock]:

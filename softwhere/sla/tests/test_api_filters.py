@@ -87,6 +87,13 @@ def test_per_client_and_unknown_client(world: Any, outages: dict[str, Ticket]) -
     assert client.get(URL, {"organisation": "acme"}).status_code == 404
 
 
-def test_clock_list_stays_for_desk_staff(world: Any, outages: dict[str, Ticket]) -> None:
-    for user in (world.partner_user, world.client_user):
-        assert api_client(user).get(URL, {"organisation": world.acme.pk}).status_code == 403
+def test_clock_list_is_scoped_like_the_pages(world: Any, outages: dict[str, Ticket]) -> None:
+    """A partner sees its clients' clocks, a client its own; another company's id is a 404, as on the pages."""
+    partner, client = api_client(world.partner_user), api_client(world.client_user)
+    assert tickets(partner, "2026-11-30 12:30", at_risk_minutes="45") == {outages["partner"].reference}
+    assert tickets(client, "2026-11-30 12:30", at_risk_minutes="45") == {outages["acme"].reference}
+    assert tickets(client, "2026-11-30 14:00", breached="true", organisation=world.acme.pk) == {
+        outages["acme"].reference
+    }
+    assert partner.get(URL, {"organisation": world.acme.pk}).status_code == 404
+    assert client.get(URL, {"organisation": world.partner_client.pk}).status_code == 404

@@ -97,11 +97,17 @@ def test_ticket_sla_endpoint_is_scoped(world: Any, restored: Ticket) -> None:
     assert api_client().get(f"/api/v1/tickets/{restored.reference}/sla/").status_code in (401, 403)
 
 
-def test_clock_list_for_staff_only(world: Any, restored: Ticket) -> None:
+def test_clock_list_is_scoped_like_the_sla_pages(world: Any, restored: Ticket) -> None:
+    """Staff see every clock; a client sees its own tickets' clocks, another client none (as on the pages)."""
     response = api(world.supervisor).get("/api/v1/sla/clocks/", {"kind": "gtr"})
     assert response.status_code == 200
     assert [r["ticket"] for r in response.json()["results"]] == [restored.reference]
-    assert api(world.client_user).get("/api/v1/sla/clocks/").status_code == 403
+    all_refs = {r["ticket"] for r in api(world.supervisor).get("/api/v1/sla/clocks/").json()["results"]}
+    own = api(world.client_user).get("/api/v1/sla/clocks/")
+    assert own.status_code == 200
+    assert {r["ticket"] for r in own.json()["results"]} == {restored.reference} <= all_refs
+    assert api(world.other_client_user).get("/api/v1/sla/clocks/").json()["results"] == []
+    assert api_client().get("/api/v1/sla/clocks/").status_code in (401, 403)
 
 
 def report_rows(text: str) -> list[dict[str, str]]:
