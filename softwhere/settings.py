@@ -264,6 +264,7 @@ SPECTACULAR_SETTINGS = {
         "OrderErrorCodeEnum": "softwhere.orders.choices.ORDER_ERROR_CODES",
         "OrderStepCodeEnum": "softwhere.orders.choices.STEP_CODE_CHOICES",
         "CommunicationContextEnum": "softwhere.comms.choices.CommunicationContext",
+        "LineKindEnum": "softwhere.telephony.choices.LineKind",
     },
 }
 

@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from ..choices import LineKind
 from ..models import Calendar, CallGroup, Line
 
 
@@ -42,6 +43,33 @@ class LineSerializer(serializers.ModelSerializer[Line]):
             "services",
         )
         read_only_fields = ("id", "number", "collaboration")
+
+
+@extend_schema_serializer(
+    description=(
+        "Nouvelle ligne : le forfait consommé, l'unicité du numéro et de l'e-mail et les règles des services "
+        "sont ceux de la page « Ajouter une ligne ». Une ligne mobile va sur le pseudo-site des lignes mobiles."
+    )
+)
+class LineCreateSerializer(serializers.Serializer[Any]):
+    """Input of « Ajouter une ligne »; every rule (plans left, identity, services) is ``actions.create_line``'s."""
+
+    organisation = serializers.IntegerField(help_text="Entreprise.")
+    site = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Site de téléphonie ; obligatoire sauf pour une ligne mobile."
+    )
+    kind = serializers.ChoiceField(choices=LineKind.choices, help_text="Forfait de la ligne.")
+    number = serializers.CharField(help_text="Numéro, sous toute forme usuelle (01 87 04 40 01, +33 1 87…).")
+    first_name = serializers.CharField(required=False, allow_blank=True)
+    last_name = serializers.CharField(required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    name = serializers.CharField(required=False, allow_blank=True, help_text="Nom d'une ligne sans utilisateur.")
+    short_number = serializers.CharField(required=False, allow_blank=True)
+    associated_mobile = serializers.CharField(required=False, allow_blank=True)
+    hardware = serializers.JSONField(required=False, help_text="Bloc « hardware » du document JSON.")
+    services = serializers.JSONField(
+        required=False, help_text="Bloc « services » du document JSON, fusionné avec les valeurs par défaut."
+    )
 
 
 @extend_schema_serializer(

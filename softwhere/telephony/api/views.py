@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -12,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,14 +21,16 @@ from softwhere.core.api.viewsets import ScopedQuerySetMixin
 from softwhere.customers.models import Organisation
 
 from .. import actions
-from ..models import Calendar, CallGroup, Line
+from ..choices import LineKind
+from ..models import Calendar, CallGroup, Line, TelephonySite
 from ..services.calendar import PARIS
-from ..services.document import export_document
+from ..services.document import ensure_pseudo_site, export_document
 from ..services.rules import schema_issues
 from ..services.simulator import state_from_dict
 from .serializers import (
     CalendarSerializer,
     CallGroupSerializer,
+    LineCreateSerializer,
     LineSerializer,
     SimulateRequestSerializer,
     SimulationSerializer,
@@ -42,18 +46,40 @@ from .serializers import (
         ],
     ),
     retrieve=extend_schema(summary="Détail d'une ligne"),
+    create=extend_schema(summary="Ajouter une ligne", request=LineCreateSerializer, responses={201: LineSerializer}),
     partial_update=extend_schema(summary="Modifier une ligne (coordonnées, matériel, services)"),
+    destroy=extend_schema(summary="Supprimer une ligne"),
 )
 class LineViewSet(
     ScopedQuerySetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     queryset = Line.objects.select_related("site", "organisation")
     serializer_class = LineSerializer
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = LineCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = {k: v for k, v in serializer.validated_data.items() if v not in ("", None)}
+        org = get_object_or_404(Organisation.objects.visible_to(request.user), pk=data.pop("organisation"))
+        site_id = data.pop("site", None)
+        with transaction.atomic():  # the mobile pseudo-site is created only with its first line
+            if data["kind"] == LineKind.MOBILE:
+                site = ensure_pseudo_site(org)
+            else:
+                found = TelephonySite.objects.filter(pk=site_id, organisation=org).first() if site_id else None
+                if found is None:
+                    message = "Site inconnu pour cette entreprise." if site_id else "Le site est obligatoire."
+                    raise DRFValidationError({"site": [message]})
+                site = found
+            line = actions.create_line(org, actor=request.user, site=site, **data)
+        return Response(self.get_serializer(line).data, status=status.HTTP_201_CREATED)
 
     def get_queryset(self) -> QuerySet[Line]:
         qs = super().get_queryset()
@@ -78,6 +104,9 @@ class LineViewSet(
         serializer.is_valid(raise_exception=True)
         line = actions.update_line(line, actor=request.user, **serializer.validated_data)
         return Response(self.get_serializer(line).data)
+
+    def perform_destroy(self, instance: Line) -> None:
+        actions.delete_line(instance, actor=self.request.user)
 
 
 @extend_schema_view(

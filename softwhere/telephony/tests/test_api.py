@@ -111,3 +111,80 @@ def test_import_through_the_api_lists_every_error(tel: SimpleNamespace) -> None:
     doc["lines"][0]["services"]["blocked_numbers"] = []
     doc["lines"][1]["email"] = "marc.durand@acme.fr"
     assert client.post(f"/api/v1/telephony/companies/{tel.org.pk}/import/", doc, format="json").status_code == 200
+
+
+# --- Lines: creation and deletion through the API (same action and rules as « Ajouter une ligne ») ----------
+
+NEW_LINE = {
+    "kind": "fixe",
+    "number": "01 87 04 40 09",
+    "first_name": "Nina",
+    "last_name": "Roux",
+    "email": "nina@acme.fr",
+    "hardware": {"kind": "poste_ip", "model": "Polycom VVX 450"},
+}
+
+
+def test_manager_creates_and_deletes_a_line(tel: SimpleNamespace) -> None:
+    from softwhere.core.models import AuditEntry
+    from softwhere.telephony.models import Line
+
+    client = api_client(tel.manager)
+    created = client.post(
+        "/api/v1/telephony/lines/", {**NEW_LINE, "organisation": tel.org.pk, "site": tel.site.pk}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["number"], body["line_kind"], body["site"]) == ("+33187044009", "fixe", "Siège")
+    assert body["services"]["call_waiting"] is Line.objects.get(number="+33187044009").services["call_waiting"]
+    assert AuditEntry.objects.filter(action="telephony.line.create", object_id=str(body["id"])).exists()
+    listed = [x["number"] for x in client.get("/api/v1/telephony/lines/").json()["results"]]
+    assert "+33187044009" in listed
+    assert client.delete(f"/api/v1/telephony/lines/{body['id']}/").status_code == 204
+    assert not Line.objects.filter(number="+33187044009").exists()
+
+
+def test_line_creation_errors_are_field_errors_and_write_nothing(tel: SimpleNamespace) -> None:
+    from softwhere.telephony.models import Line
+
+    client = api_client(tel.manager)
+    url = "/api/v1/telephony/lines/"
+    base = {**NEW_LINE, "organisation": tel.org.pk, "site": tel.site.pk}
+    taken = client.post(url, {**base, "number": A}, format="json")
+    assert (taken.status_code, taken.json()) == (400, {"number": [f"Le numéro {A} est déjà utilisé."]})
+    no_site = client.post(url, {**base, "site": None}, format="json")
+    assert (no_site.status_code, no_site.json()) == (400, {"site": ["Le site est obligatoire."]})
+    foreign = client.post(url, {**base, "site": tel.site.pk + 999}, format="json")
+    assert (foreign.status_code, foreign.json()) == (400, {"site": ["Site inconnu pour cette entreprise."]})
+    bad_kind = client.post(url, {**base, "kind": "satellite"}, format="json")
+    assert bad_kind.status_code == 400 and "kind" in bad_kind.json()
+    # The analogue plan (one subscribed) is free once; the second one is refused by the offer's rule.
+    analog = {**base, "kind": "analogique", "name": "Alarme", "hardware": {"kind": "ata", "model": _ata()}}
+    for key in ("first_name", "last_name", "email"):
+        analog.pop(key)
+    assert client.post(url, {**analog, "number": "01 87 04 40 08"}, format="json").status_code == 201
+    refused = client.post(url, {**analog, "number": "01 87 04 40 07", "name": "Fax"}, format="json")
+    assert refused.status_code == 400
+    assert "Plus aucun forfait « Forfait analogique » disponible" in str(refused.json())
+    assert not Line.objects.filter(number__in=["+33187044009", "+33187044007"]).exists()
+
+
+def test_mobile_line_goes_to_the_pseudo_site_and_scope_is_enforced(tel: SimpleNamespace) -> None:
+    from softwhere.telephony.models import Line, TelephonySite
+
+    mobile = {"organisation": tel.org.pk, "kind": "mobile", "number": "06 12 34 56 78", "first_name": "Alain"}
+    created = api_client(tel.manager).post("/api/v1/telephony/lines/", mobile, format="json")
+    assert created.status_code == 201, created.content
+    line = Line.objects.get(number="+33612345678")
+    assert line.site == TelephonySite.objects.get(organisation=tel.org, is_mobile_pseudo_site=True)
+    other = api_client(tel.world.other_client_user)
+    refused = other.post("/api/v1/telephony/lines/", {**NEW_LINE, "organisation": tel.org.pk}, format="json")
+    assert refused.status_code == 404
+    assert other.delete(f"/api/v1/telephony/lines/{tel.lines[0].pk}/").status_code == 404
+    assert Line.objects.filter(pk=tel.lines[0].pk).exists()
+
+
+def _ata() -> str:
+    from softwhere.telephony.choices import PHONE_MODELS, HardwareKind
+
+    return next(m for m, (kind, _) in PHONE_MODELS.items() if kind == HardwareKind.ATA)
