@@ -142,7 +142,13 @@ def message_context(
     site_name, city = (site.name, site.city) if site is not None else ("", "")
     header = sms = ""
     if ticket is not None:
-        header = mail_header(brand=conf.brand(), reference=ticket.reference, site=site_name, city=city)
+        header = mail_header(
+            brand=conf.brand(),
+            reference=ticket.reference,
+            client_reference=ticket.client_reference,
+            site=site_name,
+            city=city,
+        )
         sms = sms_header(brand=conf.brand(), reference=ticket.reference, site=site_name, city=city)
     agent = actor.get_full_name() if actor is not None and getattr(actor, "pk", None) else ""
     context: dict[str, Any] = {

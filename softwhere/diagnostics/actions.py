@@ -987,7 +987,7 @@ def _conclude(watch: ObservationWatch, report: DiagnoseReport, now: datetime) ->
         contact_email=reporter.email if reporter else "",
         since=_since(watch),
         tz=timezone.get_current_timezone(),
-        customer_reference=ticket.carrier_ticket_reference,
+        customer_reference=ticket.client_reference,
     )
     sent = bool(watch.send_mail and draft.to)
     if sent:

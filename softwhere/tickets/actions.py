@@ -108,6 +108,7 @@ def create_ticket(
     complementary_data: str = "",
     alerts: str = "",
     carrier_ticket_reference: str = "",
+    client_reference: str = "",
 ) -> Ticket:
     services, equipment = list(services), list(equipment)
     errors: dict[str, list[str]] = {}
@@ -137,6 +138,7 @@ def create_ticket(
             complementary_data=complementary_data,
             alerts=alerts,
             carrier_ticket_reference=carrier_ticket_reference,
+            client_reference=client_reference.strip(),
         )
         # A new ticket has no links yet: add() inserts them without set()'s read of the existing ones.
         if services:
@@ -399,6 +401,7 @@ UPDATABLE_FIELDS = (
     "reporter",
     "carrier",
     "carrier_ticket_reference",
+    "client_reference",
     "complementary_data",
     "alerts",
 )

@@ -60,6 +60,10 @@ def style_fields(form: forms.BaseForm) -> None:
         widget.attrs.setdefault("class", css)
 
 
+#: Help of the agent's « Référence du client » field (creation and header edit).
+CLIENT_REFERENCE_HELP = "Numéro de ticket ou de commande du client, repris dans les mails (« Votre référence »)."
+
+
 class DeskForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -213,6 +217,9 @@ class TicketCreateForm(DeskForm):
     service_state = forms.ChoiceField(label="État du service", choices=ServiceState.choices, widget=forms.RadioSelect)
     priority = forms.TypedChoiceField(label="Priorité", choices=Priority.choices, coerce=int, initial=Priority.P3)
     channel = forms.ChoiceField(label="Canal", choices=Channel.choices, initial=Channel.PHONE)
+    client_reference = forms.CharField(
+        label="Référence du client", required=False, max_length=60, help_text=CLIENT_REFERENCE_HELP
+    )
     case = CaseChoiceField(label="Cas de résolution (facultatif)", required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -337,6 +344,9 @@ class TicketEditForm(DeskForm):
     )
     carrier = forms.CharField(label="Opérateur tiers", required=False, max_length=60)
     carrier_ticket_reference = forms.CharField(label="Référence ticket opérateur", required=False, max_length=60)
+    client_reference = forms.CharField(
+        label="Référence du client", required=False, max_length=60, help_text=CLIENT_REFERENCE_HELP
+    )
 
 
 class LedReadingForm(DeskForm):
@@ -400,6 +410,12 @@ class PortalTicketForm(DeskForm):
     )
     service_state = forms.ChoiceField(
         label="Impact sur le service", choices=ServiceState.choices, widget=forms.RadioSelect
+    )
+    client_reference = forms.CharField(
+        label="Votre référence",
+        required=False,
+        max_length=60,
+        help_text="Facultatif : votre propre numéro de ticket ou de commande, repris dans nos messages.",
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

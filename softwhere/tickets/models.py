@@ -81,6 +81,9 @@ class Ticket(models.Model):
     )
     carrier = models.CharField("opérateur tiers", max_length=60, blank=True)
     carrier_ticket_reference = models.CharField("référence ticket opérateur", max_length=60, blank=True)
+    # The customer's own reference for the incident (their ticket or order number): « Votre référence » in the
+    # mail header of seed 004. db_default: the bulk generator and raw loaders insert without it.
+    client_reference = models.CharField("votre référence", max_length=60, blank=True, default="", db_default="")
     complementary_data = models.TextField("données complémentaires", blank=True)
     alerts = models.TextField("alertes", blank=True)
     resolution = models.TextField("résolution", blank=True)

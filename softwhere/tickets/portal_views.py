@@ -96,6 +96,7 @@ def portal_create(request: AuthedRequest) -> HttpResponse:
                 service_state=form.cleaned_data["service_state"],
                 channel=Channel.WEB,
                 reporter=reporter,
+                client_reference=form.cleaned_data["client_reference"],
             )
         except ValidationError as exc:
             add_errors_to_form(form, exc)

@@ -3,7 +3,8 @@
 One term matches, in one indexable ``WHERE`` (a PostgreSQL BitmapOr, no sequential scan):
 
 * identifiers typed in any usual writing: ticket reference (prefix), carrier ticket
-  reference, a service's carrier reference or an equipment serial (in part), a company
+  reference, the customer's own reference (« Votre référence »), a service's carrier
+  reference or an equipment serial (in part), a company
   name, and phone numbers (contact, number range / SDA, mobile line) in national or
   international form;
 * the same identifiers typed inside a longer term ("ticket n° 2505057242", "rappel au
@@ -211,7 +212,7 @@ def _identifier_condition(term: str) -> Q:
     """References, carrier references, serials, companies and phone numbers."""
     cond = Q(reference__istartswith=term)
     if len(term) >= 3:
-        cond |= Q(carrier_ticket_reference__icontains=term)
+        cond |= Q(carrier_ticket_reference__icontains=term) | Q(client_reference__icontains=term)
         org_ids = list(Organisation.objects.filter(name__icontains=term).values_list("pk", flat=True)[:ID_LOOKUP_CAP])
         if org_ids:
             cond |= Q(organisation_id__in=org_ids)

@@ -369,6 +369,7 @@ def ticket_create(request: AuthedRequest) -> HttpResponse:
                     priority=data["priority"],
                     channel=data["channel"],
                     case=data["case"],
+                    client_reference=data["client_reference"],
                 )
             except ValidationError as exc:
                 add_errors_to_form(form, exc)

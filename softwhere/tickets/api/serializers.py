@@ -69,7 +69,8 @@ class TicketListSerializer(CachedFieldsMixin, serializers.ModelSerializer):
         model = Ticket
         fields: tuple[str, ...] = (
             "reference", "subject", "organisation", "site", "status", "level", "priority", "service_state",
-            "channel", "assignee", "case", "carrier_ticket_reference", "created_at", "updated_at",
+            "channel", "assignee", "case", "carrier_ticket_reference", "client_reference", "created_at",
+            "updated_at",
         )
         read_only_fields: tuple[str, ...] = fields
 
@@ -143,6 +144,13 @@ class TicketCreateSerializer(serializers.Serializer):
     complementary_data = serializers.CharField(required=False, allow_blank=True, default="")
     alerts = serializers.CharField(required=False, allow_blank=True, default="")
     carrier_ticket_reference = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    client_reference = serializers.CharField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Référence du client pour cet incident (son numéro de ticket ou de commande) : « Votre référence ».",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         user = self.context["request"].user
@@ -174,6 +182,7 @@ class TicketUpdateSerializer(serializers.Serializer):
     reporter = ScopedPrimaryKeyRelatedField(queryset=Contact.objects.all(), required=False, allow_null=True)
     carrier = serializers.CharField(max_length=60, required=False, allow_blank=True)
     carrier_ticket_reference = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    client_reference = serializers.CharField(max_length=60, required=False, allow_blank=True)
     complementary_data = serializers.CharField(required=False, allow_blank=True)
     alerts = serializers.CharField(required=False, allow_blank=True)
 

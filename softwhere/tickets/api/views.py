@@ -86,7 +86,7 @@ class TicketViewSet(
     list_related = ("organisation", "site", "assignee", "case")
     list_columns = (
         "reference", "subject", "status", "level", "priority", "service_state", "channel",
-        "carrier_ticket_reference", "created_at", "updated_at",
+        "carrier_ticket_reference", "client_reference", "created_at", "updated_at",
         "organisation__name", "organisation__kind", "site__name", "site__city",
         "case__number", "case__family", "case__domain", "case__heading",
         "assignee__username", "assignee__first_name", "assignee__last_name", "assignee__role",
