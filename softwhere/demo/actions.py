@@ -217,6 +217,7 @@ class _Builder:
             case=ResolutionCase.objects.get(pk=spec.case) if spec.case else None,
             complementary_data=spec.complementary_data,
             alerts=spec.alerts,
+            client_reference=spec.client_reference,
         )
         for step in spec.steps:
             ticket = self.step(ticket, step)

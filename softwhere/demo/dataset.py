@@ -146,6 +146,7 @@ class TicketSpec:
     case: str | None = None
     complementary_data: str = ""
     alerts: str = ""
+    client_reference: str = ""
     steps: tuple[Step, ...] = ()
 
 
@@ -1489,6 +1490,7 @@ TICKETS: tuple[TicketSpec, ...] = (
         case="sav_internet_coupures",
         complementary_data="GTR 4 h étendue 24/7. Accès ethernet 0050VKF3.",
         alerts="14 pertes de synchro en 24 h",
+        client_reference="EXPL-2026-0412",
         steps=(
             take("n1"),
             check(
