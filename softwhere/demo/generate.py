@@ -975,7 +975,10 @@ class Generator:
             return
         cols = ", ".join(self._TICKET_COLUMNS)
         with connection.cursor() as cur:
-            cur.execute("CREATE TEMP TABLE IF NOT EXISTS gen_ticket (LIKE tickets_ticket) ON COMMIT DELETE ROWS")
+            # INCLUDING DEFAULTS: the columns the generator does not fill (client_reference) get their '' default.
+            cur.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS gen_ticket (LIKE tickets_ticket INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+            )
             cur.execute("ALTER TABLE gen_ticket ADD COLUMN IF NOT EXISTS comments_text text")
         _write(
             "gen_ticket",
