@@ -66,6 +66,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per gunicorn worker (more than 1: gthread, keep-alive)"
+    )
     parser.add_argument("--url", default="")
     parser.add_argument("--events", choices=events.MODES, default=events.WORKER)
     parser.add_argument("--job-workers", type=int, default=1)
@@ -81,7 +84,7 @@ def main() -> None:
     _session, token = _credentials()
     env = server_env(SOFTWHERE_TICKET_EVENTS=args.events)
     backlog_before = _pending_events()
-    proc, url = (None, args.url) if args.url else _start_server(args.workers, env)
+    proc, url = (None, args.url) if args.url else _start_server(args.workers, env, args.threads)
     job_workers = [
         subprocess.Popen(
             [str(ROOT / ".venv/bin/softwhere"), "worker", "--poll-interval", "0.2"],
@@ -146,6 +149,7 @@ def main() -> None:
     doc = {
         "clients": args.clients,
         "workers": args.workers,
+        "threads": args.threads,
         "seconds": round(duration, 1),
         "created": len(latencies),
         "tickets_per_second": round(len(latencies) / duration, 1),

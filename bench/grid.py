@@ -80,7 +80,9 @@ def server_env(**extra: str) -> dict[str, str]:
     }
 
 
-def _start_server(workers: int, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+def _start_server(
+    workers: int, env: dict[str, str] | None = None, threads: int = 1
+) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     proc = subprocess.Popen(
         [
@@ -90,6 +92,8 @@ def _start_server(workers: int, env: dict[str, str] | None = None) -> tuple[subp
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            "--threads",
+            str(threads),
             "--no-collectstatic",
         ],
         env=env or server_env(),
