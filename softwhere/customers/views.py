@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from softwhere.core.text import Folded, fold_name
 from softwhere.core.views import AuthedRequest
 from softwhere.inventory.models import Equipment, Service
 from softwhere.tickets.choices import OPEN_STATUSES
@@ -39,8 +40,10 @@ def _open_tickets_of(**outer: str) -> object:
 
 
 def company_search(qs: QuerySet[Organisation], term: str) -> QuerySet[Organisation]:
-    """Name or city contains the term, or the SIRET starts with it (spaces ignored)."""
-    return qs.filter(Q(name__icontains=term) | Q(siret__startswith=term.replace(" ", "")) | Q(city__icontains=term))
+    """Name (accents and case ignored) or city contains the term, or the SIRET starts with it (spaces ignored)."""
+    return qs.annotate(folded_name=Folded("name")).filter(
+        Q(folded_name__contains=fold_name(term)) | Q(siret__startswith=term.replace(" ", "")) | Q(city__icontains=term)
+    )
 
 
 OPTION_LIMIT = 50

@@ -36,6 +36,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from softwhere.core.text import Folded, fold_name
 from softwhere.core.validators import normalize_phone
 from softwhere.customers.models import Contact, Organisation
 from softwhere.inventory.models import Equipment, MobileLine, NumberRange, Service
@@ -96,7 +97,10 @@ _FR_SUFFIXES = sorted(
 
 
 def fold(text: str) -> str:
-    """Lower case without accents ("Débit coupé" -> "debit coupe")."""
+    """Lower case without accents ("Débit coupé" -> "debit coupe"), as SQLite's FTS5 tokenizer folds.
+
+    Ligatures stay (« cœur »): ``unicode61`` keeps them too. Names use ``core.text.fold_name``.
+    """
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -212,8 +216,13 @@ def _identifier_condition(term: str) -> Q:
     """References, carrier references, serials, companies and phone numbers."""
     cond = Q(reference__istartswith=term)
     if len(term) >= 3:
-        cond |= Q(carrier_ticket_reference__icontains=term) | Q(client_reference__icontains=term)
-        org_ids = list(Organisation.objects.filter(name__icontains=term).values_list("pk", flat=True)[:ID_LOOKUP_CAP])
+        # "<> ''" lets PostgreSQL use the partial index of the few tickets that have a client reference.
+        cond |= Q(carrier_ticket_reference__icontains=term) | (
+            Q(client_reference__icontains=term) & ~Q(client_reference="")
+        )
+        # Accents and case ignored on both sides: « societe generale » finds « Société Générale ».
+        companies = Organisation.objects.annotate(folded=Folded("name")).filter(folded__contains=fold_name(term))
+        org_ids = list(companies.values_list("pk", flat=True)[:ID_LOOKUP_CAP])
         if org_ids:
             cond |= Q(organisation_id__in=org_ids)
         links = Ticket.services.through.objects

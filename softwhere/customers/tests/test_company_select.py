@@ -82,6 +82,7 @@ def test_search_finds_by_name_city_or_siret_without_operators(world: SimpleNames
     assert found[1:] == [(str(world.other.pk), "Autre Société")]
     assert found[0][0] == "" and found[0][1].startswith("1 résultat")
     assert options(c, "softwhere")[1:] == []  # the operator itself is not a client company
+    assert options(c, "SOCIETE")[1:] == [(str(world.other.pk), "Autre Société")]  # accents and case ignored
     world.acme.siret = "73282932000074"
     world.acme.save()
     assert options(c, "732 829 320")[1:] == [(str(world.acme.pk), "ACME Industries")]

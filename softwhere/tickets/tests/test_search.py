@@ -106,6 +106,15 @@ def test_identifiers_typed_inside_a_longer_term_are_found(world, corpus):
     assert found(f"ticket {int(ref) + 1000}") == set()
 
 
+def test_company_names_are_found_without_accents(world):
+    """A company typed as agents type it: no accents, any case, « oe » for « œ »."""
+    soc = t.make_organisation("Société Électrique du Cœur")
+    new_ticket(world, organisation=soc, site=None, subject="Disjonctions répétées")
+    for typed in ("societe electrique", "SOCIÉTÉ ÉLECTRIQUE", "electrique du coeur", "Électrique du Cœur"):
+        assert found(typed) == {"Disjonctions répétées"}, typed
+    assert found("societe electronique") == set()
+
+
 @pytest.mark.parametrize(
     ("term", "tokens"),
     [
