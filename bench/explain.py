@@ -42,6 +42,10 @@ def main() -> None:
     busy = Ticket.objects.values("organisation_id").annotate(n=Count("id")).order_by("-n").first()
     org = str(busy["organisation_id"]) if busy else "1"
     ref = Ticket.objects.order_by("-id").values_list("reference", flat=True).first() or ""
+    client_ref = (
+        Ticket.objects.exclude(client_reference="").order_by("-id").values_list("client_reference", flat=True).first()
+        or "CMD-"
+    )
     grid = {
         "ouverts (défaut, priorité)": {},
         "ouverts d'une équipe (N2)": {"niveau": "n2"},
@@ -57,6 +61,7 @@ def main() -> None:
         "SLA à risque": {"sla": "risque"},
         "SLA dépassé": {"sla": "depasse"},
         "recherche référence": {"q": ref[:8], "etat": "tous"},
+        "recherche référence client": {"q": client_ref.lower(), "etat": "tous"},
         "plein texte": {"q": "coupure fibre", "etat": "tous"},
         "plein texte rare": {"q": "désenregistré", "etat": "tous"},
     }

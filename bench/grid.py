@@ -232,6 +232,10 @@ def main() -> None:
         .values_list("carrier_ticket_reference", flat=True)
         .first()
     ) or "FT-"
+    # The customer's own reference, as a customer quotes it (generated: « CMD-123456 » on one ticket in eight).
+    client_ref = (
+        Ticket.objects.exclude(client_reference="").order_by("-id").values_list("client_reference", flat=True).first()
+    ) or "CMD-"
     # A contact's number as an agent types it from a mail: matched as an identifier and, in every writing, in the text.
     phone = ".".join(
         format_phone_national(
@@ -269,6 +273,7 @@ def main() -> None:
             ("grille : SLA à risque", web, "/tickets/", {"sla": "risque"}),
             ("grille : recherche référence", web, "/tickets/", {"q": rows[len(rows) // 2]["reference"][:8]}),
             ("grille : recherche réf. opérateur", web, "/tickets/", {"q": carrier_ref[:9]}),
+            ("grille : recherche réf. client", web, "/tickets/", {"q": client_ref.lower(), "etat": "tous"}),
             ("grille : recherche téléphone", web, "/tickets/", {"q": phone, "etat": "tous"}),
             ("grille : plein texte « coupure fibre »", web, "/tickets/", {"q": "coupure fibre", "etat": "tous"}),
             ("grille : plein texte « voyants PON »", web, "/tickets/", {"q": "voyants PON"}),

@@ -40,6 +40,13 @@ def test_generated_tickets_look_like_desk_work():
     assert comment is not None
     word = max(search.words_of(comment.body), key=len)
     assert comment.ticket_id in set(search.filter_tickets(Ticket.objects.all(), word).values_list("id", flat=True))
+    # One ticket in eight carries a customer reference, found by the search like the desk's own.
+    with_ref = Ticket.objects.exclude(client_reference="")
+    assert 40 <= with_ref.count() <= 60
+    sample = with_ref.order_by("id").first()
+    assert sample is not None and sample.client_reference.startswith("CMD-")
+    found = search.filter_tickets(Ticket.objects.all(), sample.client_reference.lower()).values_list("id", flat=True)
+    assert sample.pk in set(found)
 
 
 def test_same_seed_same_data_and_a_seed_runs_once():
