@@ -5,7 +5,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from softwhere.comms.actions import message_context
@@ -15,13 +14,9 @@ from softwhere.tickets import actions, search
 from softwhere.tickets.choices import ServiceState
 from softwhere.tickets.models import Ticket
 
+from .test_search import client_for
+
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: object) -> Client:
-    c = Client()
-    c.force_login(user)  # type: ignore[arg-type]
-    return c
 
 
 def test_client_gives_its_reference_on_the_portal_and_sees_it(world: SimpleNamespace) -> None:
